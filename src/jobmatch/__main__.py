@@ -1,0 +1,3 @@
+from jobmatch.cli import app
+
+app()

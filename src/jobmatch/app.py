@@ -1,0 +1,57 @@
+"""The one way in: `create_app(settings)`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from jobmatch import __version__
+from jobmatch.db import migrate
+from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.health.api import router as health_router
+from jobmatch.logs import RequestContextMiddleware
+from jobmatch.postings.api import router as postings_router
+from jobmatch.problems import install_problem_handlers
+from jobmatch.seekers.api import router as seekers_router
+from jobmatch.settings import Settings
+from jobmatch.state import AppState
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, database_url: str | None = None) -> FastAPI:
+    """Build the API; `database_url` overrides the settings (the CLI passes the embedded server's URL)."""
+    url = database_url or (settings.database_url.get_secret_value() if settings.database_url else None)
+    if url is None:
+        raise ValueError("create_app needs a database URL; `jobmatch serve` starts the embedded PostgreSQL for you")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
+        if not migrate.is_current(engine):
+            logger.warning("database schema is behind; /readyz reports not ready until `jobmatch db upgrade` runs")
+        app.state.jobmatch = AppState(settings=settings, engine=engine, session_factory=make_session_factory(engine))
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    docs = not settings.is_production
+    app = FastAPI(
+        title="jobmatch",
+        version=__version__,
+        summary="Job-seeker matching where the seeker's declared fit and stay signals are in charge.",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    app.include_router(postings_router, prefix="/v1")
+    app.include_router(seekers_router, prefix="/v1")
+    return app

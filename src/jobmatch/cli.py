@@ -1,0 +1,144 @@
+"""The `jobmatch` command line: serve the API, run migrations, import postings, load the demo."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from jobmatch.db import migrate
+from jobmatch.db.embedded import embedded_postgres
+from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.logs import configure_logging
+from jobmatch.postings.importer import ImportFormat, Importer
+from jobmatch.settings import Environment, Settings
+
+app = typer.Typer(help="jobmatch: job-seeker matching with the seeker's declared signals in charge.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema: migrations and status.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+logger = logging.getLogger("jobmatch.cli")
+
+
+def load_settings() -> Settings:
+    settings = Settings()
+    configure_logging(json_logs=settings.json_logs, level=settings.log_level)
+    return settings
+
+
+@contextmanager
+def database_url(settings: Settings) -> Iterator[str]:
+    """The configured database, or the embedded PostgreSQL started for as long as the command runs."""
+    if settings.database_url is not None:
+        yield settings.database_url.get_secret_value()
+        return
+    with embedded_postgres(settings.pgdata_dir) as url:
+        yield url
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (needs JOBMATCH_DATABASE_URL when above 1).")] = 1,
+) -> None:
+    """Start the API (and the embedded PostgreSQL when JOBMATCH_DATABASE_URL is unset).
+
+    In development the schema is migrated and, on an empty database, the demo data loaded first.
+    """
+    import uvicorn
+
+    from jobmatch.app import create_app
+
+    settings = load_settings()
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        if settings.environment is Environment.DEVELOPMENT:
+            migrate.upgrade(engine)
+            if settings.demo_on_empty:
+                from jobmatch.demo.loader import load_demo_if_empty
+
+                load_demo_if_empty(make_session_factory(engine))
+        engine.dispose()
+        uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=None)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    settings = load_settings()
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine, revision)
+        typer.echo(f"schema at {migrate.current_revision(engine)}")
+        engine.dispose()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema's revision and whether it is the newest; exits 1 when behind."""
+    settings = load_settings()
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        current, head = migrate.current_revision(engine), migrate.head_revision(engine)
+        engine.dispose()
+    typer.echo(json.dumps({"current": current, "head": head, "up_to_date": current == head}))
+    if current != head:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_postings(
+    file: Annotated[Path, typer.Argument(help="NDJSON file, one posting a line; '-' reads standard input.",
+                                         allow_dash=True)],
+    format: Annotated[ImportFormat, typer.Option("--format", help="jobmatch's own schema, or NAV's feed ads.")]
+    = ImportFormat.JOBMATCH,
+) -> None:
+    """Import postings from an NDJSON file (idempotent: re-importing changes nothing).
+
+    Prints the report as JSON; exits 1 when any line was rejected (the good lines are kept).
+    """
+    settings = load_settings()
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        _require_current_schema(engine)
+        importer = Importer(make_session_factory(engine), fmt=format, batch_size=settings.import_batch_size)
+        stream = sys.stdin.buffer if str(file) == "-" else file.open("rb")
+        total = None if str(file) == "-" else file.stat().st_size
+        with stream, typer.progressbar(length=total or 0, label="importing", file=sys.stderr,
+                                       hidden=total is None) as progress:
+            for line in stream:
+                importer.feed([line])
+                progress.update(len(line))
+        report = importer.finish()
+        engine.dispose()
+    typer.echo(report.model_dump_json(indent=2))
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo postings and seekers (idempotent for postings; seekers are added once)."""
+    from jobmatch.demo.loader import load_demo
+
+    settings = load_settings()
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        _require_current_schema(engine)
+        summary = load_demo(make_session_factory(engine))
+        engine.dispose()
+    typer.echo(json.dumps(summary))
+
+
+def _require_current_schema(engine: Engine) -> None:
+    if not migrate.is_current(engine):
+        typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
+        raise typer.Exit(3)

@@ -1,0 +1,1 @@
+"""Database access: engine, tables, migrations and the embedded PostgreSQL."""

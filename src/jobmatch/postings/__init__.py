@@ -1,0 +1,1 @@
+"""Postings: job ads, created one by one or imported in bulk."""

@@ -1,0 +1,87 @@
+"""HTTP routes for postings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
+
+from jobmatch.deps import SessionDep, SettingsDep, StateDep
+from jobmatch.errors import Conflict, InvalidRequest, NotFound, problem_responses
+from jobmatch.postings import service
+from jobmatch.postings.importer import ImportFormat, Importer
+from jobmatch.postings.schemas import ImportReport, PostingIn, PostingOut, PostingPage
+from jobmatch.vocab import PostingStatus
+
+router = APIRouter(prefix="/postings", tags=["postings"])
+
+PostingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's id.")]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=PostingOut,
+             responses=problem_responses(Conflict, InvalidRequest))
+def create_posting(posting: PostingIn, session: SessionDep, response: Response) -> PostingOut:
+    row = service.create(session, posting=posting)
+    response.headers["Location"] = f"/v1/postings/{row.id}"
+    return service.to_out(row)
+
+
+@router.get("", response_model=PostingPage, responses=problem_responses(InvalidRequest))
+def list_postings(
+    session: SessionDep,
+    settings: SettingsDep,
+    status: PostingStatus | None = None,
+    municipality: Annotated[str | None, Query(description="Municipality name or 4-digit number.", max_length=200)] = None,
+    occupation: Annotated[str | None, Query(description="Occupation code in any system, e.g. STYRK-08 `2223`.",
+                                            max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> PostingPage:
+    if limit > settings.max_page_size:
+        raise InvalidRequest(f"limit may be at most {settings.max_page_size}")
+    return service.list_page(session, cursor=cursor, limit=limit, status=status, municipality=municipality,
+                             occupation_code=occupation)
+
+
+@router.post(
+    "/import",
+    response_model=ImportReport,
+    responses=problem_responses(InvalidRequest),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "NDJSON: one posting per line, in jobmatch's schema or (format=nav) NAV's feed ad.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_postings(request: Request, state: StateDep, format: ImportFormat = ImportFormat.JOBMATCH) -> ImportReport:
+    """Stream an NDJSON body through the importer; memory stays flat however long the body is."""
+    importer = Importer(state.session_factory, fmt=format, batch_size=state.settings.import_batch_size)
+    pending = b""
+    async for chunk in request.stream():
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        if lines:
+            await run_in_threadpool(importer.feed, lines)
+    if pending:
+        await run_in_threadpool(importer.feed, [pending])
+    return await run_in_threadpool(importer.finish)
+
+
+@router.get("/{posting_id}", response_model=PostingOut, responses=problem_responses(NotFound))
+def get_posting(posting_id: PostingId, session: SessionDep) -> PostingOut:
+    return service.to_out(service.get(session, posting_id=posting_id))
+
+
+@router.put("/{posting_id}", response_model=PostingOut, responses=problem_responses(NotFound, Conflict, InvalidRequest))
+def replace_posting(posting_id: PostingId, posting: PostingIn, session: SessionDep) -> PostingOut:
+    row, _ = service.replace(session, posting_id=posting_id, posting=posting)
+    return service.to_out(row)
+
+
+@router.delete("/{posting_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(NotFound))
+def delete_posting(posting_id: PostingId, session: SessionDep) -> Response:
+    service.delete(session, posting_id=posting_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

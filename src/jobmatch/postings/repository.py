@@ -1,0 +1,103 @@
+"""All SQL for postings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, literal_column, or_, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from jobmatch.db.tables import PostingRow
+from jobmatch.vocab import PostingStatus
+
+UPSERT_COLUMNS = (
+    "title", "description", "employer", "locations", "occupations", "skills", "extent", "workload_percent",
+    "engagement_type", "sector", "remote", "work_hours", "salary", "published_at", "expires_at", "application_due",
+    "status", "municipality_codes", "municipality_names", "occupation_codes", "content_hash", "raw",
+)
+
+
+def is_active(now: datetime) -> ColumnElement[bool]:
+    """Active means marked active and not past `expires_at`."""
+    return (PostingRow.status == PostingStatus.ACTIVE.value) & (
+        PostingRow.expires_at.is_(None) | (PostingRow.expires_at > now)
+    )
+
+
+def get(session: Session, posting_id: int) -> PostingRow | None:
+    return session.get(PostingRow, posting_id)
+
+
+def get_by_key(session: Session, *, source: str, external_id: str) -> PostingRow | None:
+    return session.scalars(
+        select(PostingRow).where(PostingRow.source == source, PostingRow.external_id == external_id)
+    ).one_or_none()
+
+
+def add(session: Session, values: dict[str, Any]) -> PostingRow:
+    row = PostingRow(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update(session: Session, row: PostingRow, values: dict[str, Any]) -> PostingRow:
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def remove(session: Session, posting_id: int) -> bool:
+    return session.execute(delete(PostingRow).where(PostingRow.id == posting_id).returning(PostingRow.id)).first() is not None
+
+
+def page(
+    session: Session, *, now: datetime, after_id: int, limit: int, status: PostingStatus | None,
+    municipality: str | None, occupation_code: str | None,
+) -> Sequence[PostingRow]:
+    query = select(PostingRow).where(PostingRow.id > after_id)
+    if status is not None:
+        query = query.where(is_active(now) if status is PostingStatus.ACTIVE else ~is_active(now))
+    if municipality is not None:
+        query = query.where(
+            or_(
+                PostingRow.municipality_codes.contains([municipality]),
+                PostingRow.municipality_names.contains([municipality.casefold()]),
+            )
+        )
+    if occupation_code is not None:
+        query = query.where(PostingRow.occupation_codes.contains([occupation_code]))
+    return session.scalars(query.order_by(PostingRow.id).limit(limit)).all()
+
+
+def upsert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, bool]]:
+    """Insert or update on (source, external_id); rows whose content hash is unchanged are left alone.
+
+    Returns (id, created) for each row written; rows not returned were unchanged.
+    """
+    if not rows:
+        return []
+    statement = insert(PostingRow).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[PostingRow.source, PostingRow.external_id],
+        set_={name: statement.excluded[name] for name in UPSERT_COLUMNS} | {"updated_at": literal_column("now()")},
+        where=PostingRow.content_hash != statement.excluded.content_hash,
+    ).returning(PostingRow.id, literal_column("(xmax = 0)"))
+    return [(int(row[0]), bool(row[1])) for row in session.execute(statement)]
+
+
+def deactivate_expired(session: Session, *, now: datetime) -> list[int]:
+    """Mark postings past `expires_at` inactive; returns their ids."""
+    result = session.execute(
+        sql_update(PostingRow)
+        .where(PostingRow.status == PostingStatus.ACTIVE.value, PostingRow.expires_at <= now)
+        .values(status=PostingStatus.INACTIVE.value)
+        .returning(PostingRow.id)
+    )
+    return [int(row[0]) for row in result]
+

@@ -1,0 +1,119 @@
+"""Posting logic: validation results to rows, content hashes, pagination."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jobmatch.db.tables import PostingRow
+from jobmatch.errors import Conflict, InvalidRequest, NotFound
+from jobmatch.postings import repository
+from jobmatch.postings.schemas import PostingIn, PostingOut, PostingPage
+from jobmatch.vocab import PostingStatus
+
+
+def content_hash(posting: PostingIn) -> str:
+    """A stable hash of everything a client can set: equal hashes mean nothing changed."""
+    canonical = json.dumps(posting.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def row_values(posting: PostingIn, *, raw: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Column values for a posting, including the denormalised filter columns."""
+    data = posting.model_dump(mode="json")
+    locations = data["locations"]
+    return {
+        **data,
+        "municipality_codes": sorted({loc["municipality_code"] for loc in locations if loc.get("municipality_code")}),
+        "municipality_names": sorted({loc["municipality"].casefold() for loc in locations if loc.get("municipality")}),
+        "occupation_codes": sorted({occ["code"] for occ in data["occupations"]}),
+        "published_at": posting.published_at,
+        "expires_at": posting.expires_at,
+        "content_hash": content_hash(posting),
+        "raw": raw,
+    }
+
+
+def effective_status(row: PostingRow, *, now: datetime) -> PostingStatus:
+    if row.status == PostingStatus.INACTIVE.value or (row.expires_at is not None and row.expires_at <= now):
+        return PostingStatus.INACTIVE
+    return PostingStatus.ACTIVE
+
+
+def to_out(row: PostingRow, *, now: datetime | None = None) -> PostingOut:
+    out = PostingOut.model_validate(row, from_attributes=True)
+    out.status = effective_status(row, now=now or datetime.now(UTC))
+    return out
+
+
+def create(session: Session, *, posting: PostingIn) -> PostingRow:
+    if repository.get_by_key(session, source=posting.source, external_id=posting.external_id) is not None:
+        raise Conflict(
+            f"a posting from source {posting.source!r} with external_id {posting.external_id!r} exists already; "
+            "PUT it by id or import it to update"
+        )
+    try:
+        return repository.add(session, row_values(posting))
+    except IntegrityError as exc:  # a concurrent create of the same key
+        raise Conflict(f"posting {posting.source}/{posting.external_id} was created concurrently") from exc
+
+
+def get(session: Session, *, posting_id: int) -> PostingRow:
+    row = repository.get(session, posting_id)
+    if row is None:
+        raise NotFound(f"no posting with id {posting_id}")
+    return row
+
+
+def replace(session: Session, *, posting_id: int, posting: PostingIn) -> tuple[PostingRow, bool]:
+    """Replace a posting's content; returns the row and whether anything changed."""
+    row = get(session, posting_id=posting_id)
+    clash = repository.get_by_key(session, source=posting.source, external_id=posting.external_id)
+    if clash is not None and clash.id != posting_id:
+        raise Conflict(f"posting {clash.id} already has source {posting.source!r} and external_id {posting.external_id!r}")
+    values = row_values(posting, raw=row.raw)
+    if values["content_hash"] == row.content_hash:
+        return row, False
+    return repository.update(session, row, values), True
+
+
+def delete(session: Session, *, posting_id: int) -> None:
+    if not repository.remove(session, posting_id):
+        raise NotFound(f"no posting with id {posting_id}")
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"p:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = decoded.partition(":")
+        if kind != "p":
+            raise ValueError(kind)
+        return int(value)
+    except ValueError as exc:
+        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+
+
+def list_page(
+    session: Session, *, cursor: str | None, limit: int, status: PostingStatus | None = None,
+    municipality: str | None = None, occupation_code: str | None = None,
+) -> PostingPage:
+    now = datetime.now(UTC)
+    rows = repository.page(
+        session, now=now, after_id=decode_cursor(cursor), limit=limit + 1, status=status,
+        municipality=municipality, occupation_code=occupation_code,
+    )
+    items = [to_out(row, now=now) for row in rows[:limit]]
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return PostingPage(items=items, next_cursor=next_cursor)

@@ -1,0 +1,1 @@
+"""Seekers: the people jobmatch works for, described in their own words."""

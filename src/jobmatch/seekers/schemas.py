@@ -1,0 +1,107 @@
+"""Pydantic I/O for seekers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from jobmatch.postings.schemas import Occupation
+from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, StayFactor, WorkHours
+
+ShortText = Annotated[str, Field(max_length=500)]
+
+
+class Experience(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    description: Annotated[str, Field(max_length=10_000)] = ""
+    years: Annotated[float, Field(ge=0, le=70)] | None = None
+
+
+class SeekerSkill(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    level: Annotated[int, Field(ge=1, le=5, description="Self-rated, 1 (beginner) to 5 (expert).")] = 3
+    wants_to_use: bool = True
+
+
+class WishedLocation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    postal_code: Annotated[str, Field(pattern=r"^\d{4}$")] | None = None
+    municipality: ShortText | None = None
+    max_distance_km: Annotated[float, Field(gt=0, le=2_000)] | None = None
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Self:
+        if self.postal_code is None and self.municipality is None:
+            raise ValueError("a wished location needs a postal_code or a municipality")
+        return self
+
+
+class Wishes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occupations: Annotated[list[Occupation], Field(max_length=50)] = []
+    locations: Annotated[list[WishedLocation], Field(max_length=20)] = []
+    extent: Extent | None = None
+    engagement_types: list[EngagementType] = []
+    remote: list[Remote] = []
+    sectors: list[Sector] = []
+    work_hours: list[WorkHours] = []
+    earliest_start: date | None = None
+
+
+class NotForMe(BaseModel):
+    """What the seeker never wants to see: a hard filter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occupations: Annotated[list[Occupation], Field(max_length=100)] = []
+    employers: Annotated[list[ShortText], Field(max_length=100)] = []
+    keywords: Annotated[list[Annotated[str, Field(min_length=2, max_length=100)]], Field(max_length=100)] = []
+
+
+StayFactors = dict[StayFactor, Importance]
+
+
+class SeekerIn(BaseModel):
+    """A seeker's whole profile (PUT and POST)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: Annotated[str, Field(max_length=10_000)] = ""
+    experience: Annotated[list[Experience], Field(max_length=100)] = []
+    education: Annotated[list[ShortText], Field(max_length=50)] = []
+    skills: Annotated[list[SeekerSkill], Field(max_length=200)] = []
+    wishes: Wishes = Wishes()
+    not_for_me: NotForMe = NotForMe()
+    stay_factors: StayFactors = Field(
+        default_factory=dict,
+        description="Stay factor → importance. Factors: " + ", ".join(StayFactor) + ". Levels: " + ", ".join(Importance),
+    )
+
+
+class SeekerPatch(BaseModel):
+    """Top-level fields to replace; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: Annotated[str, Field(max_length=10_000)] | None = None
+    experience: Annotated[list[Experience], Field(max_length=100)] | None = None
+    education: Annotated[list[ShortText], Field(max_length=50)] | None = None
+    skills: Annotated[list[SeekerSkill], Field(max_length=200)] | None = None
+    wishes: Wishes | None = None
+    not_for_me: NotForMe | None = None
+    stay_factors: StayFactors | None = None
+
+
+class SeekerOut(SeekerIn):
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
