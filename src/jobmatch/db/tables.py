@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -94,3 +95,29 @@ class SeekerRow(TimestampMixin, Base):
     not_for_me: Mapped[dict[str, Any]] = mapped_column(default=dict)
     stay_factors: Mapped[dict[str, Any]] = mapped_column(default=dict)
     profile_hash: Mapped[str] = mapped_column(String(64))
+
+
+class EmbeddingRow(Base):
+    """One vector per (model, text hash): the same text is never embedded twice, and models never mix."""
+
+    __tablename__ = "embeddings"
+
+    model_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dim: Mapped[int]
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class PostalCodeRow(Base):
+    """GeoNames postal-code points for Norway: the only source of coordinates."""
+
+    __tablename__ = "postal_codes"
+
+    postal_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    place: Mapped[str] = mapped_column(Text)
+    municipality: Mapped[str] = mapped_column(Text)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    county: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
