@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from jobmatch import __version__
 from jobmatch.db import migrate
@@ -22,17 +24,25 @@ from jobmatch.state import AppState
 logger = logging.getLogger(__name__)
 
 
+def _warn_if_not_ready(engine: Engine) -> None:
+    """Start anyway: `/readyz` keeps reporting until the database is reachable and current."""
+    try:
+        if not migrate.is_current(engine):
+            logger.warning("database schema is behind; /readyz reports not ready until `jobmatch db upgrade` runs")
+    except SQLAlchemyError as exc:
+        logger.warning("database unreachable at start (%s); /readyz reports not ready", type(exc).__name__)
+
+
 def create_app(settings: Settings, *, database_url: str | None = None) -> FastAPI:
     """Build the API; `database_url` overrides the settings (the CLI passes the embedded server's URL)."""
     url = database_url or (settings.database_url.get_secret_value() if settings.database_url else None)
-    if url is None:
-        raise ValueError("create_app needs a database URL; `jobmatch serve` starts the embedded PostgreSQL for you")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if url is None:
+            raise RuntimeError("no database URL; `jobmatch serve` starts the embedded PostgreSQL for you")
         engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
-        if not migrate.is_current(engine):
-            logger.warning("database schema is behind; /readyz reports not ready until `jobmatch db upgrade` runs")
+        _warn_if_not_ready(engine)
         app.state.jobmatch = AppState(settings=settings, engine=engine, session_factory=make_session_factory(engine))
         try:
             yield

@@ -125,6 +125,17 @@ def import_postings(
 
 
 @app.command()
+def openapi(
+    out: Annotated[Path, typer.Option(help="Where to write the OpenAPI document.")] = Path("openapi.yaml"),
+) -> None:
+    """Write the API's OpenAPI document (the committed `openapi.yaml` is checked against it by the tests)."""
+    from jobmatch.openapi import render_openapi
+
+    out.write_text(render_openapi())
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
 def demo() -> None:
     """Load the demo postings and seekers (idempotent for postings; seekers are added once)."""
     from jobmatch.demo.loader import load_demo

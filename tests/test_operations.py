@@ -1,0 +1,57 @@
+"""Health, readiness, problem bodies, request ids."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from jobmatch.app import create_app
+from jobmatch.db import migrate
+from jobmatch.settings import Settings
+
+
+def test_healthz_and_readyz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["database"] == "ok"
+    assert ready.json()["checks"]["schema"] == "ok"
+
+
+def test_readyz_refuses_a_schema_that_is_behind(settings: Settings, engine: Engine) -> None:
+    migrate.downgrade(engine, "0001")
+    try:
+        with TestClient(create_app(settings)) as client:
+            response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["ready"] is False
+        assert "jobmatch db upgrade" in response.json()["checks"]["schema"]
+    finally:
+        migrate.upgrade(engine)
+
+
+def test_readyz_reports_an_unreachable_database(settings: Settings) -> None:
+    unreachable = settings.model_copy(update={"database_url": None})
+    app = create_app(unreachable, database_url="postgresql://nobody@127.0.0.1:1/none")
+    with TestClient(app) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"].startswith("unreachable")
+
+
+def test_unknown_route_is_a_problem(client: TestClient) -> None:
+    response = client.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+def test_request_id_is_echoed_or_made(client: TestClient) -> None:
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
+    assert len(client.get("/healthz").headers["x-request-id"]) == 32
+
+
+def test_malformed_json_body_is_422_without_a_stack_trace(client: TestClient) -> None:
+    response = client.post("/v1/postings", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "Traceback" not in response.text
