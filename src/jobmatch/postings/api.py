@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from jobmatch.deps import SessionDep, SettingsDep, StateDep
 from jobmatch.errors import Conflict, InvalidRequest, NotFound, problem_responses
 from jobmatch.postings import service
-from jobmatch.postings.importer import ImportFormat, Importer
+from jobmatch.postings.importer import Importer, ImportFormat
 from jobmatch.postings.schemas import ImportReport, PostingIn, PostingOut, PostingPage
 from jobmatch.vocab import PostingStatus
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, delete, literal_column, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from jobmatch.db.tables import PostingRow
 from jobmatch.vocab import PostingStatus
@@ -82,11 +83,11 @@ def upsert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int,
     """
     if not rows:
         return []
-    statement = insert(PostingRow).values(rows)
-    statement = statement.on_conflict_do_update(
+    values = insert(PostingRow).values(rows)
+    statement: ReturningInsert[tuple[int, bool]] = values.on_conflict_do_update(
         index_elements=[PostingRow.source, PostingRow.external_id],
-        set_={name: statement.excluded[name] for name in UPSERT_COLUMNS} | {"updated_at": literal_column("now()")},
-        where=PostingRow.content_hash != statement.excluded.content_hash,
+        set_={name: values.excluded[name] for name in UPSERT_COLUMNS} | {"updated_at": literal_column("now()")},
+        where=PostingRow.content_hash != values.excluded.content_hash,
     ).returning(PostingRow.id, literal_column("(xmax = 0)"))
     return [(int(row[0]), bool(row[1])) for row in session.execute(statement)]
 

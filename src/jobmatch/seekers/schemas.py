@@ -55,6 +55,7 @@ class Wishes(BaseModel):
     sectors: list[Sector] = []
     work_hours: list[WorkHours] = []
     earliest_start: date | None = None
+    min_salary_nok: Annotated[int, Field(ge=0, le=10_000_000, description="Lowest yearly pay (NOK) the seeker accepts.")] | None = None
 
 
 class NotForMe(BaseModel):
