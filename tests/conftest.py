@@ -64,7 +64,10 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(environment=Environment.TEST, database_url=database_url, data_dir=tmp_path)  # type: ignore[arg-type]
+    return Settings(
+        environment=Environment.TEST, database_url=database_url, data_dir=tmp_path,  # type: ignore[arg-type]
+        embedding_model="hashing", index_upkeep_seconds=0.2,
+    )
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ def test_embedded_postgres_starts_serves_and_stops(tmp_path: Path) -> None:
         with psycopg.connect(url) as connection:
             version = connection.execute("SHOW server_version_num").fetchone()
             configs = {row[0] for row in connection.execute("SELECT cfgname FROM pg_ts_config")}
-        assert version is not None and int(version[0]) >= 150000
+        assert version is not None
+        assert int(version[0]) >= 150000
         assert "norwegian" in configs
         assert _alive(pid)
     assert not (pgdata / "postmaster.pid").exists() or not _alive(pid)

@@ -13,10 +13,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from jobmatch import __version__
 from jobmatch.db import migrate
 from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.embedding.sentence import load_embedder
 from jobmatch.health.api import router as health_router
 from jobmatch.logs import RequestContextMiddleware
+from jobmatch.matching.api import router as matching_router
 from jobmatch.postings.api import router as postings_router
 from jobmatch.problems import install_problem_handlers
+from jobmatch.search.holder import IndexHolder
 from jobmatch.seekers.api import router as seekers_router
 from jobmatch.settings import Settings
 from jobmatch.state import AppState
@@ -43,10 +46,21 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
             raise RuntimeError("no database URL; `jobmatch serve` starts the embedded PostgreSQL for you")
         engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
         _warn_if_not_ready(engine)
-        app.state.jobmatch = AppState(settings=settings, engine=engine, session_factory=make_session_factory(engine))
+        session_factory = make_session_factory(engine)
+        embedder = load_embedder(
+            settings.embedding_model, query_prefix=settings.embedding_query_prefix,
+            passage_prefix=settings.embedding_passage_prefix,
+        )
+        index = IndexHolder.at(settings.data_dir, model_id=embedder.model_id)
+        index.reload_if_changed()
+        index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds)
+        app.state.jobmatch = AppState(
+            settings=settings, engine=engine, session_factory=session_factory, embedder=embedder, index=index,
+        )
         try:
             yield
         finally:
+            index.stop()
             engine.dispose()
 
     docs = not settings.is_production
@@ -64,4 +78,5 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.include_router(health_router)
     app.include_router(postings_router, prefix="/v1")
     app.include_router(seekers_router, prefix="/v1")
+    app.include_router(matching_router, prefix="/v1")
     return app

@@ -12,17 +12,23 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.db import migrate
 from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.geo.cli import geo_app
 from jobmatch.logs import configure_logging
 from jobmatch.postings.importer import Importer, ImportFormat
+from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Environment, Settings
 
 app = typer.Typer(help="jobmatch: job-seeker matching with the seeker's declared signals in charge.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema: migrations and status.", no_args_is_help=True)
+index_app = typer.Typer(help="Search index versions: status and rollback.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(index_app, name="index")
+app.add_typer(geo_app, name="geo")
 
 logger = logging.getLogger("jobmatch.cli")
 
@@ -66,6 +72,9 @@ def serve(
                 from jobmatch.demo.loader import load_demo_if_empty
 
                 load_demo_if_empty(make_session_factory(engine))
+            if IndexStore(settings.index_dir).current() is None:
+                typer.echo("building the first search index…", err=True)
+                _reindex(settings, engine, full=False, batch_size=256, executor_name="local", address=None)
         engine.dispose()
         uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=None)
 
@@ -147,6 +156,103 @@ def demo() -> None:
         summary = load_demo(make_session_factory(engine))
         engine.dispose()
     typer.echo(json.dumps(summary))
+
+
+@app.command()
+def reindex(
+    full: Annotated[bool, typer.Option("--full", help="Re-embed every posting (e.g. after changing the model).")] = False,
+    batch_size: Annotated[int, typer.Option(help="Texts per encoder batch.")] = 256,
+    executor: Annotated[str, typer.Option(help="Where embeddings are computed: local, or ray (needs jobmatch[ray]).")]
+    = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray (default: local Ray).")]
+    = None,
+) -> None:
+    """Nightly job: deactivate expired postings, embed what changed, build and verify a new index version, switch.
+
+    Exit codes: 0 done; 1 failed (the previous version keeps serving); 3 schema behind; 75 another run holds the lock.
+    """
+    settings = load_settings()
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        _require_current_schema(engine)
+        code = _reindex(settings, engine, full=full, batch_size=batch_size, executor_name=executor, address=address)
+        engine.dispose()
+    raise typer.Exit(code)
+
+
+def _reindex(settings: Settings, engine: Engine, *, full: bool, batch_size: int, executor_name: str,
+             address: str | None) -> int:
+    from jobmatch.embedding.sentence import load_embedder
+    from jobmatch.search.reindex import ExitCode, ReindexRunning, run_reindex
+
+    embedder = load_embedder(settings.embedding_model, query_prefix=settings.embedding_query_prefix,
+                             passage_prefix=settings.embedding_passage_prefix)
+    executor = None
+    if executor_name == "ray":
+        from jobmatch.search.ray_executor import RayExecutor
+
+        executor = RayExecutor(settings, address=address)
+    elif executor_name != "local":
+        typer.echo(f"unknown executor {executor_name!r}: use local or ray", err=True)
+        return int(ExitCode.FAILED)
+    session_factory = make_session_factory(engine)
+    total = _active_postings(session_factory)
+    try:
+        with typer.progressbar(length=total, label="reindexing", file=sys.stderr) as bar:
+            summary = run_reindex(session_factory, embedder=embedder, index_store=IndexStore(settings.index_dir),
+                                  full=full, keep=settings.index_keep_versions, batch_size=batch_size,
+                                  executor=executor, progress=bar.update)
+    except ReindexRunning as error:
+        typer.echo(str(error), err=True)
+        return int(ExitCode.LOCKED)
+    except Exception as error:
+        logger.exception("reindex failed; the previous index version keeps serving")
+        typer.echo(json.dumps({"error": f"{type(error).__name__}: {error}"}), err=True)
+        return int(ExitCode.FAILED)
+    typer.echo(json.dumps(summary, indent=2))
+    return int(ExitCode.OK)
+
+
+def _active_postings(session_factory: sessionmaker[Session]) -> int:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from jobmatch.db.tables import PostingRow
+    from jobmatch.postings.repository import is_active
+
+    with session_factory() as session:
+        return int(session.scalar(select(func.count()).select_from(PostingRow).where(is_active(datetime.now(UTC)))) or 0)
+
+
+@index_app.command("status")
+def index_status() -> None:
+    """Print the current index version, the versions kept, and the last reindex summary."""
+    from jobmatch.search.reindex import last_run
+
+    settings = load_settings()
+    store = IndexStore(settings.index_dir)
+    typer.echo(json.dumps({"current": store.current(), "versions": store.versions(), "last_run": last_run(store)}, indent=2))
+
+
+@index_app.command("rollback")
+def index_rollback() -> None:
+    """Make the previous index version current again (serving processes switch within seconds)."""
+    from jobmatch.embedding.sentence import load_embedder
+    from jobmatch.search.reindex import ExitCode, ReindexRunning, rollback
+    from jobmatch.search.versions import VersionError
+
+    settings = load_settings()
+    embedder = load_embedder(settings.embedding_model)
+    try:
+        version = rollback(IndexStore(settings.index_dir), model_id=embedder.model_id)
+    except ReindexRunning as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(int(ExitCode.LOCKED)) from error
+    except VersionError as error:
+        typer.echo(f"cannot roll back: {error}", err=True)
+        raise typer.Exit(int(ExitCode.FAILED)) from error
+    typer.echo(json.dumps({"current": version}))
 
 
 def _require_current_schema(engine: Engine) -> None:

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from jobmatch.embedding.base import Embedder
+from jobmatch.search.holder import IndexHolder
 from jobmatch.settings import Settings
 from jobmatch.state import AppState
 
@@ -39,3 +41,17 @@ def get_session(state: StateDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_embedder(state: StateDep) -> Embedder:
+    return state.embedder
+
+
+EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
+
+
+def get_index(state: StateDep) -> IndexHolder:
+    return state.index
+
+
+IndexDep = Annotated[IndexHolder, Depends(get_index)]

@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     max_page_size: int = 200
     max_body_bytes: int = 50 * 1024 * 1024
     demo_on_empty: bool = True
+    embedding_model: str | None = Field(
+        default=None,
+        description="A sentence-transformers model folder; unset means the bundled all-MiniLM-L6-v2, 'hashing' a test fake.",
+    )
+    embedding_query_prefix: str = ""
+    embedding_passage_prefix: str = ""
+    index_keep_versions: int = Field(default=3, ge=1)
+    index_upkeep_seconds: float = Field(default=1.0, gt=0)
 
     @model_validator(mode="after")
     def _production_needs_a_real_database(self) -> Self:
@@ -57,3 +65,7 @@ class Settings(BaseSettings):
     @property
     def pgdata_dir(self) -> Path:
         return self.data_dir / "pgdata"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"

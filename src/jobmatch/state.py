@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch.embedding.base import Embedder
+from jobmatch.search.holder import IndexHolder
 from jobmatch.settings import Settings
 
 
@@ -15,3 +17,5 @@ class AppState:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    embedder: Embedder
+    index: IndexHolder

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from jobmatch.deps import SessionDep, SettingsDep, StateDep
+from jobmatch.deps import EmbedderDep, IndexDep, SessionDep, SettingsDep, StateDep
 from jobmatch.errors import Conflict, InvalidRequest, NotFound, problem_responses
 from jobmatch.postings import service
 from jobmatch.postings.importer import Importer, ImportFormat
 from jobmatch.postings.schemas import ImportReport, PostingIn, PostingOut, PostingPage
+from jobmatch.search import searchable
 from jobmatch.vocab import PostingStatus
 
 router = APIRouter(prefix="/postings", tags=["postings"])
@@ -21,10 +22,13 @@ PostingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's i
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PostingOut,
              responses=problem_responses(Conflict, InvalidRequest))
-def create_posting(posting: PostingIn, session: SessionDep, response: Response) -> PostingOut:
-    row = service.create(session, posting=posting)
-    response.headers["Location"] = f"/v1/postings/{row.id}"
-    return service.to_out(row)
+def create_posting(
+    posting: PostingIn, session: SessionDep, embedder: EmbedderDep, index: IndexDep, response: Response,
+) -> PostingOut:
+    out = service.to_out(service.create(session, posting=posting))
+    searchable.reflect(session, index=index, embedder=embedder, postings=[out])
+    response.headers["Location"] = f"/v1/postings/{out.id}"
+    return out
 
 
 @router.get("", response_model=PostingPage, responses=problem_responses(InvalidRequest))
@@ -76,12 +80,18 @@ def get_posting(posting_id: PostingId, session: SessionDep) -> PostingOut:
 
 
 @router.put("/{posting_id}", response_model=PostingOut, responses=problem_responses(NotFound, Conflict, InvalidRequest))
-def replace_posting(posting_id: PostingId, posting: PostingIn, session: SessionDep) -> PostingOut:
-    row, _ = service.replace(session, posting_id=posting_id, posting=posting)
-    return service.to_out(row)
+def replace_posting(
+    posting_id: PostingId, posting: PostingIn, session: SessionDep, embedder: EmbedderDep, index: IndexDep,
+) -> PostingOut:
+    row, changed = service.replace(session, posting_id=posting_id, posting=posting)
+    out = service.to_out(row)
+    if changed:
+        searchable.reflect(session, index=index, embedder=embedder, postings=[out])
+    return out
 
 
 @router.delete("/{posting_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(NotFound))
-def delete_posting(posting_id: PostingId, session: SessionDep) -> Response:
+def delete_posting(posting_id: PostingId, session: SessionDep, index: IndexDep) -> Response:
     service.delete(session, posting_id=posting_id)
+    searchable.forget(index=index, posting_ids=[posting_id])
     return Response(status_code=status.HTTP_204_NO_CONTENT)

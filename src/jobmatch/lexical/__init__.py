@@ -1,0 +1,1 @@
+"""Lexical similarity: character n-gram TF-IDF that copes with Norwegian inflection and compounds."""

@@ -1,0 +1,113 @@
+"""HTTP routes for a seeker's matches and their explanations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from sqlalchemy.orm import Session
+
+from jobmatch.deps import EmbedderDep, IndexDep, SessionDep, SettingsDep
+from jobmatch.errors import InvalidRequest, NotFound, ServiceUnavailable, problem_responses
+from jobmatch.matching import service
+from jobmatch.matching.filters import MatchFilters
+from jobmatch.matching.ranking import SeekerQuery
+from jobmatch.matching.schemas import Explanation, MatchPage
+from jobmatch.search.holder import IndexHolder
+from jobmatch.search.snapshot import IndexSnapshot
+from jobmatch.search.sync import sync_changes
+from jobmatch.seekers import service as seekers_service
+from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, StayFactor
+
+router = APIRouter(prefix="/seekers/{seeker_id}/matches", tags=["matching"])
+
+ImportanceOverrides = Annotated[
+    list[str],
+    Query(
+        alias="importance",
+        description="What-if importances, not saved: `factor:level`, e.g. `importance=commute:must&importance=salary:none`.",
+        max_length=len(StayFactor),
+    ),
+]
+
+
+def parse_overrides(values: list[str]) -> dict[StayFactor, Importance]:
+    overrides = {}
+    for value in values:
+        factor, _, level = value.partition(":")
+        try:
+            overrides[StayFactor(factor.strip())] = Importance(level.strip())
+        except ValueError as exc:
+            raise InvalidRequest(
+                f"importance {value!r} must be factor:level with factor in {', '.join(StayFactor)} and level in {', '.join(Importance)}"
+            ) from exc
+    return overrides
+
+
+def match_filters(
+    municipality: Annotated[str | None, Query(max_length=200, description="Only postings in this municipality.")] = None,
+    occupation: Annotated[str | None, Query(max_length=200, description="Only postings with this occupation code.")] = None,
+    extent: Extent | None = None,
+    engagement_type: EngagementType | None = None,
+    remote: Remote | None = None,
+    sector: Sector | None = None,
+) -> MatchFilters:
+    return MatchFilters(
+        municipality=municipality, occupation=occupation, extent=extent, engagement_type=engagement_type, remote=remote, sector=sector
+    )
+
+
+FiltersDep = Annotated[MatchFilters, Depends(match_filters)]
+Language = Annotated[Literal["no", "en"], Query(alias="lang", description="Language of the summary reasons.")]
+
+
+def seeker_query(
+    seeker_id: uuid.UUID,
+    session: SessionDep,
+    embedder: EmbedderDep,
+    filters: FiltersDep,
+    importance: ImportanceOverrides = [],  # noqa: B006  (FastAPI copies query defaults)
+) -> SeekerQuery:
+    profile = seekers_service.to_profile(seekers_service.get(session, seeker_id=seeker_id))
+    return service.build_query(session, embedder=embedder, profile=profile, overrides=parse_overrides(importance), filters=filters)
+
+
+def current_snapshot(index: IndexHolder, session: Session) -> IndexSnapshot:
+    """The newest current version, with every posting change committed so far applied."""
+    index.reload_if_changed()
+    snapshot = index.require()
+    sync_changes(snapshot, session)
+    return snapshot
+
+
+QueryDep = Annotated[SeekerQuery, Depends(seeker_query)]
+ERRORS = problem_responses(NotFound, InvalidRequest, ServiceUnavailable)
+
+
+@router.get("", response_model=MatchPage, responses=ERRORS)
+def list_matches(
+    session: SessionDep,
+    index: IndexDep,
+    query: QueryDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    language: Language = "no",
+) -> MatchPage:
+    """The seeker's matches, best first, from one index version (returned as `index_version`)."""
+    snapshot = current_snapshot(index, session)
+    return service.matches(session, snapshot, query, cursor=cursor, limit=min(limit, settings.max_page_size), language=language)
+
+
+@router.get("/{posting_id}/explanation", response_model=Explanation, responses=ERRORS)
+def explain_match(
+    seeker_id: uuid.UUID,
+    posting_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session: SessionDep,
+    index: IndexDep,
+    query: QueryDep,
+) -> Explanation:
+    """Every term of the posting's score for this seeker, or the rule that removed it."""
+    snapshot = current_snapshot(index, session)
+    return service.explain(session, snapshot, query, seeker_id=seeker_id, posting_id=posting_id)

@@ -1,0 +1,20 @@
+"""The short texts the lexical signal compares: what names a job, and what the seeker calls themselves."""
+
+from __future__ import annotations
+
+from jobmatch.postings.schemas import PostingIn
+from jobmatch.seekers.schemas import SeekerIn
+
+
+def posting_terms(posting: PostingIn) -> str:
+    """Title, occupation labels and skills; descriptions are left to the dense signal."""
+    labels = [occupation.label for occupation in posting.occupations if occupation.label]
+    return "\n".join([posting.title, *labels, *posting.skills])
+
+
+def seeker_terms(profile: SeekerIn) -> str:
+    """Wished occupations, experience titles and the skills the seeker wants to use."""
+    labels = [occupation.label for occupation in profile.wishes.occupations if occupation.label]
+    titles = [experience.title for experience in profile.experience]
+    skills = [skill.name for skill in profile.skills if skill.wants_to_use]
+    return "\n".join([*labels, *titles, *skills])

@@ -1,0 +1,100 @@
+"""The index version a process serves, swapped without a restart when a new one becomes current."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobmatch.embedding.base import Embedder
+from jobmatch.errors import ServiceUnavailable
+from jobmatch.search.snapshot import IndexSnapshot
+from jobmatch.search.sync import embed_pending, sync_changes
+from jobmatch.search.versions import IndexStore, VersionError
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+
+class IndexHolder:
+    """Holds the current snapshot; a request takes it once and uses that one version throughout."""
+
+    def __init__(self, index_store: IndexStore, *, model_id: str) -> None:
+        self.index_store = index_store
+        self.model_id = model_id
+        self._snapshot: IndexSnapshot | None = None
+        self._swap_lock = threading.Lock()
+        self._refused: set[str] = set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def at(cls, data_dir: Path, *, model_id: str) -> IndexHolder:
+        return cls(IndexStore(data_dir / "index"), model_id=model_id)
+
+    @property
+    def snapshot(self) -> IndexSnapshot | None:
+        return self._snapshot
+
+    def require(self) -> IndexSnapshot:
+        snapshot = self._snapshot
+        if snapshot is None:
+            raise ServiceUnavailable(
+                "the search index is not built yet; run `jobmatch reindex`",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        return snapshot
+
+    def install(self, snapshot: IndexSnapshot) -> None:
+        self._snapshot = snapshot
+
+    def reload_if_changed(self) -> bool:
+        """Load the version named by CURRENT if it is not the one served; a bad version is refused and logged."""
+        current = self.index_store.current()
+        served = self._snapshot.version if self._snapshot else None
+        if current is None or current == served or current in self._refused:
+            return False
+        with self._swap_lock:
+            if self._snapshot is not None and self._snapshot.version == current:
+                return False
+            try:
+                snapshot = self.index_store.load(current, model_id=self.model_id)
+            except (VersionError, OSError, ValueError) as error:
+                self._refused.add(current)
+                logger.error("refusing index version %s, still serving %s: %s", current, served, error)
+                return False
+            self._snapshot = snapshot
+        logger.info("now serving index version %s (was %s)", current, served)
+        return True
+
+    def tick(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None) -> None:
+        """One round of upkeep: pick up a new version, apply changed postings, embed a few waiting ones."""
+        self.reload_if_changed()
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        with session_factory() as session:
+            sync_changes(snapshot, session)
+        if embedder is not None:
+            embed_pending(snapshot, session_factory, embedder=embedder)
+
+    def start(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None, interval: float = 1.0) -> None:
+        """Run `tick` in a daemon thread until `stop`."""
+
+        def loop() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.tick(session_factory, embedder=embedder)
+                except Exception:
+                    logger.exception("index upkeep failed; retrying in %.0f s", interval)
+
+        self._thread = threading.Thread(target=loop, name="index-upkeep", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,130 @@
+"""The `jobmatch` command line, run in-process against the test database."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from jobmatch.cli import app
+from tests.factories import posting_body
+
+NAV_FEED = Path(__file__).parent / "fixtures" / "nav_feed.ndjson"
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def run(database_url: str, engine: Engine) -> Iterator[Invoke]:
+    """Invoke the CLI with the test database configured; `engine` makes sure the schema exists."""
+    runner = CliRunner(env={"JOBMATCH_DATABASE_URL": database_url, "JOBMATCH_ENVIRONMENT": "test"})
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+
+    def invoke(*args: str, stdin: bytes | None = None) -> Result:
+        return runner.invoke(app, list(args), input=stdin)
+
+    yield invoke
+    # The CLI configures logging for a process of its own; give pytest its handlers back.
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def write_ndjson(path: Path, lines: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def report_of(result: Result) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def posting_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(text("SELECT count(*) FROM postings")) or 0)
+
+
+def test_help_lists_the_commands() -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("serve", "db", "import", "demo"):
+        assert command in result.stdout
+
+
+def test_import_of_a_clean_file_prints_the_report_and_exits_0(run: Invoke, engine: Engine, tmp_path: Path) -> None:
+    path = write_ndjson(tmp_path / "postings.ndjson", [json.dumps(posting_body(f"ad-{i}")) for i in range(3)])
+
+    result = run("import", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert report_of(result) == {
+        "created": 3, "updated": 0, "unchanged": 0, "rejected": 0, "rejected_lines": [],
+        "rejected_lines_truncated": False,
+    }
+    assert posting_count(engine) == 3
+
+    again = run("import", str(path))
+    assert again.exit_code == 0, again.output
+    assert (report_of(again)["created"], report_of(again)["unchanged"]) == (0, 3)
+
+
+def test_import_with_rejected_lines_keeps_the_good_ones_and_exits_1(
+    run: Invoke, engine: Engine, tmp_path: Path,
+) -> None:
+    path = write_ndjson(tmp_path / "postings.ndjson", [
+        json.dumps(posting_body("ad-1")),
+        '{"external_id": "ad-2", "title": ',
+        json.dumps(posting_body("ad-3", workload_percent=150)),
+        json.dumps(posting_body("ad-4")),
+    ])
+
+    result = run("import", str(path))
+
+    assert result.exit_code == 1
+    report = report_of(result)
+    assert (report["created"], report["rejected"]) == (2, 2)
+    assert [rejection["line"] for rejection in report["rejected_lines"]] == [2, 3]
+    assert "Invalid JSON" in report["rejected_lines"][0]["reason"]
+    assert report["rejected_lines"][1]["reason"].startswith("workload_percent:")
+    assert posting_count(engine) == 2
+
+
+def test_import_reads_standard_input(run: Invoke, engine: Engine) -> None:
+    result = run("import", "-", stdin=(json.dumps(posting_body("ad-1")) + "\n").encode())
+    assert result.exit_code == 0, result.output
+    assert report_of(result)["created"] == 1
+    assert posting_count(engine) == 1
+
+
+def test_import_of_nav_feed_ads(run: Invoke, engine: Engine, tmp_path: Path) -> None:
+    lines = NAV_FEED.read_text(encoding="utf-8").splitlines()
+    with_uuid = [line for line in lines if "uuid" in json.loads(line).get("ad_content", json.loads(line))]
+    clean = write_ndjson(tmp_path / "clean.ndjson", with_uuid)
+
+    result = run("import", "--format", "nav", str(clean))
+
+    assert result.exit_code == 0, result.output
+    assert (report_of(result)["created"], report_of(result)["rejected"]) == (9, 0)
+
+    with_broken_ad = run("import", "--format", "nav", str(NAV_FEED))
+    assert with_broken_ad.exit_code == 1
+    report = report_of(with_broken_ad)
+    assert (report["unchanged"], report["rejected"]) == (9, 1)
+    assert report["rejected_lines"] == [{"line": 7, "reason": "uuid is required"}]
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM postings WHERE source = 'nav'")) == 9
+
+
+def test_db_current_reports_an_up_to_date_schema(run: Invoke) -> None:
+    result = run("db", "current")
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.stdout)
+    assert status["up_to_date"] is True
+    assert status["current"] == status["head"]
