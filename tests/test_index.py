@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -55,11 +56,11 @@ def test_exact_search_finds_the_true_nearest_neighbours(corpus: tuple[IdArray, F
     assert np.all(np.diff(scores, axis=1) <= 0)
 
 
-def test_auto_builds_exact_below_the_threshold_and_hnsw_above(corpus: tuple[IdArray, FloatArray]) -> None:
+def test_auto_builds_exact_up_to_the_threshold_and_hnsw_above(corpus: tuple[IdArray, FloatArray]) -> None:
     ids, vectors = corpus
 
-    assert not FaissIndex(build_index(ids, vectors, hnsw_threshold=len(ids))).is_hnsw
-    assert FaissIndex(build_index(ids, vectors, hnsw_threshold=len(ids) - 1)).is_hnsw
+    assert not FaissIndex(build_index(ids[:100], vectors[:100], hnsw_threshold=100)).is_hnsw
+    assert FaissIndex(build_index(ids[:100], vectors[:100], hnsw_threshold=99)).is_hnsw
 
 
 def test_search_past_the_corpus_fills_missing_slots_with_minus_one(corpus: tuple[IdArray, FloatArray]) -> None:
@@ -93,10 +94,26 @@ def test_build_rejects_duplicate_and_reserved_ids() -> None:
         build_index(np.array([-1, 7]), vectors)
 
 
-@pytest.fixture(params=["flat", "hnsw"])
-def live(request: pytest.FixtureRequest, corpus: tuple[IdArray, FloatArray]) -> LiveIndex:
+def test_vectors_that_are_not_unit_length_are_refused(corpus: tuple[IdArray, FloatArray]) -> None:
     ids, vectors = corpus
-    return LiveIndex(build_index(ids, vectors, kind=request.param))
+    live = LiveIndex(build_index(ids, vectors))
+
+    with pytest.raises(ValueError, match="L2-normalised"):
+        build_index(ids, 2 * vectors)
+    with pytest.raises(ValueError, match="L2-normalised"):
+        live.upsert([1], 2 * vectors[:1])
+    assert not live.contains(1)
+
+
+@pytest.fixture(scope="module")
+def main_indexes(corpus: tuple[IdArray, FloatArray]) -> dict[str, faiss.IndexIDMap2]:
+    ids, vectors = corpus
+    return {"flat": build_index(ids, vectors, kind="flat"), "hnsw": build_index(ids, vectors, kind="hnsw")}
+
+
+@pytest.fixture(params=["flat", "hnsw"])
+def live(request: pytest.FixtureRequest, main_indexes: dict[str, faiss.IndexIDMap2]) -> LiveIndex:
+    return LiveIndex(faiss.clone_index(main_indexes[request.param]))
 
 
 def test_an_upserted_new_id_is_found_at_once(live: LiveIndex) -> None:
@@ -108,6 +125,15 @@ def test_an_upserted_new_id_is_found_at_once(live: LiveIndex) -> None:
     assert live.contains(42)
     assert len(live) == 2_001
     np.testing.assert_allclose(live.vector(42), new_vector[0])
+
+
+def test_ids_of_the_main_index_are_live_with_their_vectors(live: LiveIndex, corpus: tuple[IdArray, FloatArray]) -> None:
+    ids, vectors = corpus
+
+    assert live.contains(int(ids[5]))
+    assert not live.contains(5)
+    np.testing.assert_array_equal(live.vector(int(ids[5])), vectors[5])
+    assert live.vector(5) is None
 
 
 def test_a_changed_vector_replaces_the_old_one(live: LiveIndex, corpus: tuple[IdArray, FloatArray]) -> None:
@@ -182,9 +208,11 @@ def test_searches_run_while_another_thread_upserts(live: LiveIndex) -> None:
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])
-def test_a_saved_index_loads_with_equal_results(kind: str, tmp_path: Path, corpus: tuple[IdArray, FloatArray]) -> None:
-    ids, vectors = corpus
-    index = FaissIndex(build_index(ids, vectors, kind="hnsw" if kind == "hnsw" else "flat"))
+def test_a_saved_index_loads_with_equal_results(
+    kind: str, tmp_path: Path, corpus: tuple[IdArray, FloatArray], main_indexes: dict[str, faiss.IndexIDMap2]
+) -> None:
+    _, vectors = corpus
+    index = FaissIndex(main_indexes[kind])
     path = tmp_path / "postings.faiss"
 
     save(index.raw, path)
@@ -195,10 +223,11 @@ def test_a_saved_index_loads_with_equal_results(kind: str, tmp_path: Path, corpu
     assert [p.name for p in tmp_path.iterdir()] == ["postings.faiss"]
 
 
-def test_a_truncated_index_file_raises_index_file_error(tmp_path: Path, corpus: tuple[IdArray, FloatArray]) -> None:
-    ids, vectors = corpus
+def test_a_truncated_index_file_raises_index_file_error(
+    tmp_path: Path, main_indexes: dict[str, faiss.IndexIDMap2]
+) -> None:
     path = tmp_path / "postings.faiss"
-    save(build_index(ids, vectors, kind="hnsw"), path)
+    save(main_indexes["hnsw"], path)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
     with pytest.raises(IndexFileError, match=r"cannot load index file .*postings\.faiss: .*truncated or corrupt"):
@@ -214,13 +243,12 @@ def test_a_random_bytes_file_raises_index_file_error(tmp_path: Path) -> None:
 
 
 def test_a_missing_file_or_checksum_mismatch_raises_index_file_error(
-    tmp_path: Path, corpus: tuple[IdArray, FloatArray]
+    tmp_path: Path, main_indexes: dict[str, faiss.IndexIDMap2]
 ) -> None:
-    ids, vectors = corpus
     path = tmp_path / "postings.faiss"
 
     with pytest.raises(IndexFileError, match="no such file"):
         load(path)
-    save(build_index(ids, vectors), path)
+    save(main_indexes["flat"], path)
     with pytest.raises(IndexFileError, match="expected 0+"):
         load(path, expected_checksum="0" * 64)

@@ -10,17 +10,19 @@ from jobmatch.settings import Settings
 from tests.factories import posting_body, seeker_body
 
 
-def test_smoke(client: TestClient, settings: Settings, session_factory: sessionmaker[Session]) -> None:
+def test_smoke(
+    client: TestClient, seeker_client: TestClient, settings: Settings, session_factory: sessionmaker[Session],
+) -> None:
     for i in range(5):
         assert client.post("/v1/postings", json=posting_body(f"a{i}")).status_code == 201
-    seeker = client.post("/v1/seekers", json=seeker_body()).json()
-    r = client.get(f"/v1/seekers/{seeker['id']}/matches")
+    seeker = seeker_client.post("/v1/seekers", json=seeker_body()).json()
+    r = seeker_client.get(f"/v1/seekers/{seeker['id']}/matches")
     assert r.status_code == 503, r.text
     print(run_reindex(session_factory, embedder=load_embedder("hashing"), index_store=IndexStore(settings.index_dir)))
-    r = client.get(f"/v1/seekers/{seeker['id']}/matches")
+    r = seeker_client.get(f"/v1/seekers/{seeker['id']}/matches")
     print(r.json())
     assert r.status_code == 200
     pid = r.json()["items"][0]["posting_id"] if r.json()["items"] else 1
-    e = client.get(f"/v1/seekers/{seeker['id']}/matches/{pid}/explanation")
+    e = seeker_client.get(f"/v1/seekers/{seeker['id']}/matches/{pid}/explanation")
     print(e.json())
     assert e.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -75,7 +76,7 @@ def test_patch_replaces_the_top_level_fields_given_and_keeps_the_rest(client: Te
     assert patched["wishes"]["locations"] == []
     for unchanged in ("experience", "education", "skills", "not_for_me", "stay_factors", "created_at"):
         assert patched[unchanged] == seeker[unchanged]
-    assert patched["updated_at"] > seeker["updated_at"]
+    assert datetime.fromisoformat(patched["updated_at"]) > datetime.fromisoformat(seeker["updated_at"])
     assert client.get(f"/v1/seekers/{seeker['id']}").json() == patched
 
 

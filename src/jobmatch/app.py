@@ -7,17 +7,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobmatch import __version__
+from jobmatch.admin.api import router as admin_router
+from jobmatch.auth.context import build_access_context
+from jobmatch.auth.rules import check_every_route_has_a_rule
+from jobmatch.candidates.api import router as candidates_router
 from jobmatch.db import migrate
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.embedding.sentence import load_embedder
+from jobmatch.fairness.api import router as fairness_router
+from jobmatch.feedback.api import router as feedback_router
+from jobmatch.hardening.headers import SecurityHeadersMiddleware
+from jobmatch.hardening.limits import BodyLimitMiddleware
 from jobmatch.health.api import router as health_router
 from jobmatch.logs import RequestContextMiddleware
 from jobmatch.matching.api import router as matching_router
+from jobmatch.placements.api import router as placements_router
 from jobmatch.postings.api import router as postings_router
+from jobmatch.privacy.api import router as me_router
 from jobmatch.problems import install_problem_handlers
 from jobmatch.search.holder import IndexHolder
 from jobmatch.seekers.api import router as seekers_router
@@ -44,6 +55,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if url is None:
             raise RuntimeError("no database URL; `jobmatch serve` starts the embedded PostgreSQL for you")
+        app.state.access = build_access_context(settings)
         engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
         _warn_if_not_ready(engine)
         session_factory = make_session_factory(engine)
@@ -73,10 +85,25 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
+    # Added innermost first: the request id and access line wrap everything, the body limit sits next to the routes.
+    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes,
+                       limits={"/v1/postings/import": settings.max_import_bytes})
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "X-Purpose", "X-Request-ID"], expose_headers=["Location",
+                           "Retry-After", "X-Request-ID"], max_age=600)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
     app.include_router(health_router)
     app.include_router(postings_router, prefix="/v1")
     app.include_router(seekers_router, prefix="/v1")
     app.include_router(matching_router, prefix="/v1")
+    app.include_router(me_router, prefix="/v1")
+    app.include_router(admin_router, prefix="/v1")
+    app.include_router(feedback_router, prefix="/v1")
+    app.include_router(placements_router, prefix="/v1")
+    app.include_router(candidates_router, prefix="/v1")
+    app.include_router(fairness_router, prefix="/v1")
+    check_every_route_has_a_rule(app)
     return app

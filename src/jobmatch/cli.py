@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from jobmatch.db import migrate
 from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.fairness.cli import fairness_report
 from jobmatch.geo.cli import geo_app
 from jobmatch.logs import configure_logging
 from jobmatch.postings.importer import Importer, ImportFormat
 from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Environment, Settings
+from jobmatch.stay_prior.cli import refresh_in_batch, stay_prior_app
 
 app = typer.Typer(help="jobmatch: job-seeker matching with the seeker's declared signals in charge.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema: migrations and status.", no_args_is_help=True)
@@ -29,6 +31,8 @@ index_app = typer.Typer(help="Search index versions: status and rollback.", no_a
 app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(geo_app, name="geo")
+app.add_typer(stay_prior_app, name="stay-prior")
+app.command("fairness-report")(fairness_report)
 
 logger = logging.getLogger("jobmatch.cli")
 
@@ -209,6 +213,8 @@ def _reindex(settings: Settings, engine: Engine, *, full: bool, batch_size: int,
         logger.exception("reindex failed; the previous index version keeps serving")
         typer.echo(json.dumps({"error": f"{type(error).__name__}: {error}"}), err=True)
         return int(ExitCode.FAILED)
+    # The nightly run also refreshes the stay prior; a failure there keeps the old prior and does not undo the switch.
+    summary["stay_prior"] = refresh_in_batch(session_factory, min_placements=settings.stay_prior_min_placements)
     typer.echo(json.dumps(summary, indent=2))
     return int(ExitCode.OK)
 
@@ -253,6 +259,51 @@ def index_rollback() -> None:
         typer.echo(f"cannot roll back: {error}", err=True)
         raise typer.Exit(int(ExitCode.FAILED)) from error
     typer.echo(json.dumps({"current": version}))
+
+
+@app.command()
+def token(
+    role: Annotated[str, typer.Option(help="seeker, caseworker, admin, or service (with --scope).")],
+    subject: Annotated[str | None, typer.Option(help="Seeker: the person id (pid); caseworker: NAVident; service: client id.")]
+    = None,
+    unit: Annotated[list[str] | None, typer.Option(help="Caseworker: a unit they work in (repeatable; default 0301).")] = None,
+    protected_access: Annotated[bool, typer.Option(help="Caseworker: may read seekers with a protected address.")] = False,
+    scope: Annotated[list[str] | None, typer.Option(help="Service: a scope, e.g. postings:write (repeatable).")] = None,
+    ttl: Annotated[int, typer.Option(help="Seconds the token is valid.", min=60, max=86_400)] = 3600,
+) -> None:
+    """Mint a development token, signed by the key under the data folder that the development server trusts.
+
+    Refused in production; use your identity provider's tokens there.
+    """
+    from jobmatch.auth import dev
+
+    settings = load_settings()
+    if settings.is_production or not settings.dev_tokens_enabled:
+        typer.echo("development tokens are off here (production, or JOBMATCH_DEV_TOKENS=false)", err=True)
+        raise typer.Exit(2)
+    if role not in dev.DEV_ROLES:
+        typer.echo(f"--role must be one of {', '.join(dev.DEV_ROLES)}", err=True)
+        raise typer.Exit(2)
+    claims = dev.dev_claims(role, subject=subject, units=unit, protected_access=protected_access, scopes=scope)
+    typer.echo(dev.mint(dev.ensure_dev_keys(settings.data_dir).private_pem, claims, ttl_seconds=ttl))
+
+
+@app.command("purge-inactive")
+def purge_inactive(
+    days: Annotated[int | None, typer.Option(help="Inactive for longer than this (default: JOBMATCH_SEEKER_RETENTION_DAYS).",
+                                             min=1)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count them.")] = False,
+) -> None:
+    """Batch job: erase every seeker profile with no activity for the retention period (profile, vectors, references)."""
+    from jobmatch.privacy.retention import purge_inactive as purge
+
+    settings = load_settings()
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        _require_current_schema(engine)
+        count = purge(make_session_factory(engine), days=days or settings.seeker_retention_days, dry_run=dry_run)
+        engine.dispose()
+    typer.echo(json.dumps({"would_purge" if dry_run else "purged": count}))
 
 
 def _require_current_schema(engine: Engine) -> None:

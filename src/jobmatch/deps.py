@@ -6,8 +6,12 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from jobmatch.auth.context import AccessContext
+from jobmatch.auth.principal import Principal
+from jobmatch.auth.tokens import unauthorized
 from jobmatch.embedding.base import Embedder
 from jobmatch.search.holder import IndexHolder
 from jobmatch.settings import Settings
@@ -55,3 +59,26 @@ def get_index(state: StateDep) -> IndexHolder:
 
 
 IndexDep = Annotated[IndexHolder, Depends(get_index)]
+
+
+def get_access(request: Request) -> AccessContext:
+    access: AccessContext = request.app.state.access
+    return access
+
+
+AccessDep = Annotated[AccessContext, Depends(get_access)]
+
+bearer = HTTPBearer(auto_error=False, description="An OIDC/JWT access token from a trusted issuer (`jobmatch token` in development).")
+
+
+def get_principal(access: AccessDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    """The caller, from a valid bearer token (401 otherwise); each principal has its own rate limit (429)."""
+    if credentials is None:
+        raise unauthorized("this needs a bearer token", error=None)
+    principal = access.authenticator.authenticate(credentials.credentials)
+    if access.rate_limiter is not None:
+        access.rate_limiter.check(principal.rate_key)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

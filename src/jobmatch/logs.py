@@ -11,12 +11,32 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jobmatch.embedding.texts import scrub_personal_data
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get() or "-"
+        return True
+
+
+class PersonalDataFilter(logging.Filter):
+    """No national identity numbers or e-mail addresses in any line: message, arguments and traceback are scrubbed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        scrubbed = scrub_personal_data(message)
+        if scrubbed != message or record.args:
+            record.msg, record.args = scrubbed, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub_personal_data(record.exc_text)
         return True
 
 
@@ -32,14 +52,17 @@ class JsonFormatter(logging.Formatter):
         for key in ("method", "path", "status", "duration_ms"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
-        if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exc"] = record.exc_text
         return json.dumps(entry, ensure_ascii=False)
 
 
 def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(PersonalDataFilter())
     if json_logs:
         handler.setFormatter(JsonFormatter())
     else:

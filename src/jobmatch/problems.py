@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+UNPARSEABLE_BODY = "There was an error parsing the body"
+HTTP_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 
 
 class FieldError(BaseModel):
@@ -65,9 +68,16 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 400 and exc.detail == UNPARSEABLE_BODY:  # FastAPI's answer to a body that is not UTF-8
+            return problem_response(
+                status=422, title="Invalid request", detail="the request body is not valid UTF-8 JSON", request=request,
+                type_="https://jobmatch.no/problems/invalidrequest",
+            )
+        if exc.status_code == 405:  # the router names only the first route's methods; the path may have more
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path)) or headers.get("Allow", "")
         return problem_response(
-            status=exc.status_code, title=_reason(exc.status_code), detail=str(exc.detail), request=request,
-            headers=dict(exc.headers or {}),
+            status=exc.status_code, title=_reason(exc.status_code), detail=str(exc.detail), request=request, headers=headers,
         )
 
     @app.exception_handler(Exception)
@@ -77,6 +87,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             status=500, title="Internal error", detail="An unexpected error occurred; it has been logged.",
             request=request,
         )
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the OpenAPI document lists for the paths that match `path`."""
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            methods.update(method.upper() for method in operations if method.upper() in HTTP_METHODS)
+    return sorted(methods)
 
 
 def _reason(status: int) -> str:

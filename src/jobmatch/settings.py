@@ -10,6 +10,12 @@ import platformdirs
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jobmatch.auth.issuers import TrustedIssuer
+
+# Values that say "fill me in": refused as secrets anywhere but development.
+PLACEHOLDERS = frozenset({"changeme", "change-me", "changethis", "secret", "placeholder", "development", "dev", "test", "xxx"})
+MIN_SECRET_LENGTH = 32
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -37,7 +43,8 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = 30_000
     import_batch_size: int = 1_000
     max_page_size: int = 200
-    max_body_bytes: int = 50 * 1024 * 1024
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1, description="Largest JSON request body; larger is 413.")
+    max_import_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="Largest NDJSON import body.")
     demo_on_empty: bool = True
     embedding_model: str | None = Field(
         default=None,
@@ -47,12 +54,58 @@ class Settings(BaseSettings):
     embedding_passage_prefix: str = ""
     index_keep_versions: int = Field(default=3, ge=1)
     index_upkeep_seconds: float = Field(default=1.0, gt=0)
+    trusted_issuers: list[TrustedIssuer] = Field(
+        default=[], description="Token issuers (JSON list); each with its keys, audience and role claims.",
+    )
+    dev_tokens: bool | None = Field(
+        default=None, description="Trust `jobmatch token`'s development key; defaults to on except in production.",
+    )
+    token_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    pseudonym_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key for pseudonymous seeker references (audit) and subjects; unset in development: a file in data_dir.",
+    )
+    audit_cef: bool = Field(default=True, description="Also write each audit record as a CEF line to `jobmatch.audit.cef`.")
+    seeker_retention_days: int = Field(default=730, ge=1, description="`jobmatch purge-inactive` erases profiles idle longer.")
+    rate_limit_per_minute: int | None = Field(default=600, ge=1, description="Requests per principal per minute; unset: off.")
+    rate_limit_burst: int = Field(default=120, ge=1)
+    cors_origins: list[str] = Field(default=[], description="Browser origins allowed to call the API (JSON list).")
+    stay_prior_min_placements: int = Field(
+        default=5, ge=2, description="k: the stay prior publishes no number computed from fewer placements than this.",
+    )
+    fairness_min_group_size: int = Field(default=5, ge=1, description="k: the fairness report leaves out groups smaller than this.")
 
     @model_validator(mode="after")
     def _production_needs_a_real_database(self) -> Self:
         if self.environment is Environment.PRODUCTION and self.database_url is None:
             raise ValueError("JOBMATCH_DATABASE_URL must be set in production; the embedded PostgreSQL is for development")
         return self
+
+    @model_validator(mode="after")
+    def _refuse_development_shortcuts_outside_development(self) -> Self:
+        secret = self.pseudonym_secret.get_secret_value() if self.pseudonym_secret else None
+        if self.environment is not Environment.DEVELOPMENT and secret is not None and (
+            secret.strip().lower() in PLACEHOLDERS or len(secret) < MIN_SECRET_LENGTH
+        ):
+            raise ValueError(f"JOBMATCH_PSEUDONYM_SECRET is a placeholder; use {MIN_SECRET_LENGTH}+ random characters")
+        if not self.is_production:
+            return self
+        if secret is None:
+            raise ValueError("JOBMATCH_PSEUDONYM_SECRET must be set in production")
+        if self.dev_tokens:
+            raise ValueError("JOBMATCH_DEV_TOKENS cannot be on in production")
+        if not self.trusted_issuers:
+            raise ValueError("JOBMATCH_TRUSTED_ISSUERS must name at least one issuer in production")
+        insecure = [issuer.issuer for issuer in self.trusted_issuers if issuer.jwks_url and not issuer.jwks_url.startswith("https://")]
+        if insecure:
+            raise ValueError(f"issuers {insecure} need an https:// jwks_url in production")
+        if "*" in self.cors_origins:
+            raise ValueError("JOBMATCH_CORS_ORIGINS cannot be '*' in production")
+        return self
+
+    @property
+    def dev_tokens_enabled(self) -> bool:
+        return not self.is_production if self.dev_tokens is None else self.dev_tokens
 
     @property
     def is_production(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,9 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer = SentenceTransformer(str(folder), device=device, local_files_only=True)
         self._tokenizer: Any = self._model.tokenizer
         self._batch_size = batch_size
+        # One encode at a time: a fast tokenizer shared between threads fails ("Already borrowed") when calls with
+        # different truncation settings overlap, and torch already spreads one call over every core.
+        self._lock = threading.Lock()
         self._prefixes: dict[Kind, str] = {"query": query_prefix, "passage": passage_prefix}
         # Newer sentence-transformers renamed the method and warn on the old name; older ones only have the old one.
         model: Any = self._model
@@ -129,29 +133,38 @@ class SentenceTransformerEmbedder:
         )
         return normalise(np.asarray(vectors, dtype=np.float32))
 
+    def _chunking(self, kind: Kind) -> tuple[int, int]:
+        """Chunk budget and overlap in tokens for this kind."""
+        budget = self._fits[kind] - _CHUNK_MARGIN
+        return budget, min(32, budget // 8)
+
     def encode(self, texts: Sequence[str], *, kind: Kind = "passage") -> npt.NDArray[np.float32]:
         """Embed texts; one that is too long is split into chunks whose vectors are averaged by token count."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        prefix, fits = self._prefixes[kind], self._fits[kind]
-        counts = self._count(texts)
-        long_rows = [row for row, count in enumerate(counts) if count > fits]
-        if not long_rows:
-            return self._run_model([prefix + text for text in texts])
+        with self._lock:
+            return self._encode(texts, kind=kind)
 
-        inputs = [prefix + text for text in texts]  # every text keeps its own slot; long ones are overwritten below
+    def _encode(self, texts: Sequence[str], *, kind: Kind) -> npt.NDArray[np.float32]:
+        prefix = self._prefixes[kind]
+        long_rows = [row for row, count in enumerate(self._count(texts)) if count > self._fits[kind]]
+        inputs = [prefix + text for text in texts]
+        if not long_rows:
+            return self._run_model(inputs)
+
+        # A long text's first chunk takes its own slot; its further chunks go after all the texts.
         owners, weights = list(range(len(texts))), [1.0] * len(texts)
-        budget = fits - _CHUNK_MARGIN
-        overlap = min(32, budget // 8)
+        budget, overlap = self._chunking(kind)
         for row, offsets in zip(long_rows, self._offsets([texts[row] for row in long_rows]), strict=True):
             text = texts[row]
-            spans = chunk_spans(text, offsets, budget=budget, overlap=overlap)
-            inputs[row] = prefix + text[offsets[spans[0][0]][0] : offsets[spans[0][1] - 1][1]]
-            weights[row] = float(spans[0][1] - spans[0][0])
-            for start, end in spans[1:]:
-                inputs.append(prefix + text[offsets[start][0] : offsets[end - 1][1]])
-                owners.append(row)
-                weights.append(float(end - start))
+            for number, (start, end) in enumerate(chunk_spans(text, offsets, budget=budget, overlap=overlap)):
+                chunk = prefix + text[offsets[start][0] : offsets[end - 1][1]]
+                if number == 0:
+                    inputs[row], weights[row] = chunk, float(end - start)
+                else:
+                    inputs.append(chunk)
+                    owners.append(row)
+                    weights.append(float(end - start))
         vectors = self._run_model(inputs)
         pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
         np.add.at(pooled, np.asarray(owners), vectors * np.asarray(weights, dtype=np.float32)[:, None])
@@ -164,11 +177,11 @@ class SentenceTransformerEmbedder:
 
     def chunk_count(self, text: str, *, kind: Kind = "passage") -> int:
         """How many chunks `encode` splits this text into (1 when it fits)."""
-        fits = self._fits[kind]
-        if self._count([text])[0] <= fits:
-            return 1
-        budget = fits - _CHUNK_MARGIN
-        return len(chunk_spans(text, self._offsets([text])[0], budget=budget, overlap=min(32, budget // 8)))
+        with self._lock:
+            if self._count([text])[0] <= self._fits[kind]:
+                return 1
+            budget, overlap = self._chunking(kind)
+            return len(chunk_spans(text, self._offsets([text])[0], budget=budget, overlap=overlap))
 
 
 def default_model_path() -> Path:

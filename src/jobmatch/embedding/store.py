@@ -126,7 +126,12 @@ def put(session: Session, *, model_id: str, keys: Sequence[str], vectors: npt.ND
     if not len(keys):
         return
     rows = [
-        {"model_id": model_id, "content_hash": key, "dim": int(vector.shape[0]), "vector": vector.astype(_STORED_DTYPE).tobytes()}
+        {
+            "model_id": model_id,
+            "content_hash": key,
+            "dim": int(vector.shape[0]),
+            "vector": vector.astype(_STORED_DTYPE).tobytes(),
+        }
         for key, vector in zip(keys, vectors, strict=True)
     ]
     statement = insert(EmbeddingRow)

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from jobmatch.auth.rules import Rule, access
 from jobmatch.db import migrate
 from jobmatch.deps import StateDep
 
@@ -22,12 +23,13 @@ class Readiness(BaseModel):
     checks: dict[str, str]
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", response_model=Health, **access(Rule.PUBLIC))
 def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "Not ready"}})
+@router.get("/readyz", response_model=Readiness,
+            **access(Rule.PUBLIC, responses={503: {"model": Readiness, "description": "Not ready"}}))
 def readyz(state: StateDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:

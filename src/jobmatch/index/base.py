@@ -76,6 +76,15 @@ def check_pairs(ids: IdArray, vectors: FloatArray) -> None:
         raise ValueError(f"id {MISSING_ID} is reserved for empty result slots")
 
 
+def check_unit_norm(vectors: FloatArray, tolerance: float = 1e-3) -> None:
+    """Raise unless every row has L2 norm 1 within `tolerance`: inner-product scores are cosines only then."""
+    if not len(vectors):
+        return
+    norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))  # no (n, dim) temporary, unlike np.linalg.norm
+    if np.any(np.abs(norms - 1.0) > tolerance):
+        raise ValueError(f"vectors must be L2-normalised, got norms from {norms.min():.4g} to {norms.max():.4g}")
+
+
 def normalize(vectors: npt.ArrayLike) -> FloatArray:
     """Rows scaled to unit L2 length (zero rows stay zero), so inner product equals cosine."""
     matrix = np.array(vectors, dtype=np.float32, ndmin=2)

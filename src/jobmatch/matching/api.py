@@ -6,10 +6,14 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
+from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
+from jobmatch.auth.rules import Rule, access
+from jobmatch.auth.seekers import ExplanationReadDep, MatchesReadDep
+from jobmatch.db.tables import SeekerRow
 from jobmatch.deps import EmbedderDep, IndexDep, SessionDep, SettingsDep
-from jobmatch.errors import InvalidRequest, NotFound, ServiceUnavailable, problem_responses
+from jobmatch.errors import InvalidRequest, NotFound, ServiceUnavailable
 from jobmatch.matching import service
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.ranking import SeekerQuery
@@ -22,8 +26,9 @@ from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, S
 
 router = APIRouter(prefix="/seekers/{seeker_id}/matches", tags=["matching"])
 
+OVERRIDE_PATTERN = f"^ *({'|'.join(StayFactor)}) *: *({'|'.join(Importance)}) *$"
 ImportanceOverrides = Annotated[
-    list[str],
+    list[Annotated[str, StringConstraints(pattern=OVERRIDE_PATTERN)]],
     Query(
         alias="importance",
         description="What-if importances, not saved: `factor:level`, e.g. `importance=commute:must&importance=salary:none`.",
@@ -62,15 +67,30 @@ FiltersDep = Annotated[MatchFilters, Depends(match_filters)]
 Language = Annotated[Literal["no", "en"], Query(alias="lang", description="Language of the summary reasons.")]
 
 
-def seeker_query(
-    seeker_id: uuid.UUID,
+def _query(session: Session, embedder: EmbedderDep, seeker: SeekerRow, filters: MatchFilters, importance: list[str]) -> SeekerQuery:
+    profile = seekers_service.to_profile(seeker)
+    return service.build_query(session, embedder=embedder, profile=profile, overrides=parse_overrides(importance), filters=filters)
+
+
+def matches_query(
+    seeker: MatchesReadDep,
     session: SessionDep,
     embedder: EmbedderDep,
     filters: FiltersDep,
     importance: ImportanceOverrides = [],  # noqa: B006  (FastAPI copies query defaults)
 ) -> SeekerQuery:
-    profile = seekers_service.to_profile(seekers_service.get(session, seeker_id=seeker_id))
-    return service.build_query(session, embedder=embedder, profile=profile, overrides=parse_overrides(importance), filters=filters)
+    """The query for the seeker's matches; the read is checked (and, for caseworkers, audited) first."""
+    return _query(session, embedder, seeker, filters, importance)
+
+
+def explanation_query(
+    seeker: ExplanationReadDep,
+    session: SessionDep,
+    embedder: EmbedderDep,
+    filters: FiltersDep,
+    importance: ImportanceOverrides = [],  # noqa: B006  (FastAPI copies query defaults)
+) -> SeekerQuery:
+    return _query(session, embedder, seeker, filters, importance)
 
 
 def current_snapshot(index: IndexHolder, session: Session) -> IndexSnapshot:
@@ -81,15 +101,16 @@ def current_snapshot(index: IndexHolder, session: Session) -> IndexSnapshot:
     return snapshot
 
 
-QueryDep = Annotated[SeekerQuery, Depends(seeker_query)]
-ERRORS = problem_responses(NotFound, InvalidRequest, ServiceUnavailable)
+MatchesQueryDep = Annotated[SeekerQuery, Depends(matches_query)]
+ExplanationQueryDep = Annotated[SeekerQuery, Depends(explanation_query)]
+ERRORS = (NotFound, InvalidRequest, ServiceUnavailable)
 
 
-@router.get("", response_model=MatchPage, responses=ERRORS)
+@router.get("", response_model=MatchPage, **access(Rule.SEEKER_READ, errors=ERRORS))
 def list_matches(
     session: SessionDep,
     index: IndexDep,
-    query: QueryDep,
+    query: MatchesQueryDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
@@ -100,13 +121,13 @@ def list_matches(
     return service.matches(session, snapshot, query, cursor=cursor, limit=min(limit, settings.max_page_size), language=language)
 
 
-@router.get("/{posting_id}/explanation", response_model=Explanation, responses=ERRORS)
+@router.get("/{posting_id}/explanation", response_model=Explanation, **access(Rule.SEEKER_READ, errors=ERRORS))
 def explain_match(
     seeker_id: uuid.UUID,
     posting_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     session: SessionDep,
     index: IndexDep,
-    query: QueryDep,
+    query: ExplanationQueryDep,
 ) -> Explanation:
     """Every term of the posting's score for this seeker, or the rule that removed it."""
     snapshot = current_snapshot(index, session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,8 +17,10 @@ from jobmatch.matching.constraints import Rule, is_inactive, must_rules, not_for
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import occupation_signal, skill_matches, skills_signal
 from jobmatch.matching.formula import Features, Scored, rank, score
+from jobmatch.matching.prior import NO_PRIOR as NO_PRIOR
+from jobmatch.matching.prior import prior_signals
 from jobmatch.matching.signals import Signal
-from jobmatch.matching.stay import engagement_wish_signal, stay_signals
+from jobmatch.matching.stay import Commute, engagement_wish_signal, stay_signals
 from jobmatch.postings import repository as postings_repository
 from jobmatch.postings.schemas import PostingOut
 from jobmatch.postings.service import to_out
@@ -32,7 +35,7 @@ OCCUPATION_CANDIDATES = 100
 """Candidates per channel; their union is scored in full."""
 
 INACTIVE = Rule("inactive", "Annonsen er utløpt eller ikke lenger aktiv.", "The ad has expired or is no longer active.")
-NO_PRIOR = Signal.not_applicable("Ingen data om hvem som blir i slike jobber ennå.", "No data yet on who stays in such jobs.")
+DISMISSED = Rule("dismissed", "Du har avvist denne annonsen, så den vises ikke igjen.", "You dismissed this ad, so it is not shown again.")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class SeekerQuery:
     terms: str
     importances: dict[StayFactor, Importance]
     filters: MatchFilters = field(default_factory=MatchFilters)
+    seeker_id: uuid.UUID | None = None
+    dismissed: frozenset[int] = frozenset()
+    """Postings the seeker dismissed: removed by the `dismissed` rule, never shown again."""
 
 
 @dataclass
@@ -100,35 +106,53 @@ def measure(
         return []
     lexical = snapshot.lexical.scores(query.terms, [p.id for p in postings]) if query.terms.strip() else np.zeros(len(postings))
     commutes = commutes_for(session, query.profile, postings)
+    priors = prior_signals(session, postings, query.profile)
     measured = []
-    for posting, lexical_score in zip(postings, lexical, strict=True):
+    for posting, lexical_score, prior in zip(postings, lexical, priors, strict=True):
         similarity = semantic.get(posting.id)
         if similarity is None:
             similarity = semantic_similarity(snapshot, query, posting.id)
-        stay = stay_signals(posting, query.profile, commutes[posting.id])
-        skills = skill_matches(posting, query.profile.skills)
-        removed_by = [INACTIVE] if is_inactive(posting, now=now) else []
-        removed_by += not_for_me_rules(posting, query.profile)
-        removed_by += must_rules(stay, query.importances)
-        removed_by += query.filters.rules(posting)
         measured.append(
-            Features(
-                posting_id=posting.id,
-                title=posting.title,
-                employer=posting.employer.name if posting.employer else None,
-                semantic=similarity,
-                lexical=float(lexical_score),
-                matched_terms=snapshot.lexical.matched_terms(query.terms, posting_terms(posting)) if lexical_score > 0 else [],
-                skills=skills,
-                skills_signal=skills_signal(skills),
-                occupation=occupation_signal(posting, query.profile),
-                stay=stay,
-                engagement=engagement_wish_signal(posting, query.profile),
-                stay_prior=NO_PRIOR,
-                removed_by=removed_by,
-            )
+            measure_pair(snapshot, query, posting, similarity=similarity, lexical=float(lexical_score),
+                         commute=commutes[posting.id], stay_prior=prior, now=now)
         )
     return measured
+
+
+def measure_pair(
+    snapshot: IndexSnapshot,
+    query: SeekerQuery,
+    posting: PostingOut,
+    *,
+    similarity: float | None,
+    lexical: float,
+    commute: Commute,
+    stay_prior: Signal,
+    now: datetime,
+) -> Features:
+    """Every signal of one (seeker, posting) pair from its precomputed inputs; both directions of matching use it."""
+    stay = stay_signals(posting, query.profile, commute)
+    skills = skill_matches(posting, query.profile.skills)
+    removed_by = [INACTIVE] if is_inactive(posting, now=now) else []
+    removed_by += [DISMISSED] if posting.id in query.dismissed else []
+    removed_by += not_for_me_rules(posting, query.profile)
+    removed_by += must_rules(stay, query.importances)
+    removed_by += query.filters.rules(posting)
+    return Features(
+        posting_id=posting.id,
+        title=posting.title,
+        employer=posting.employer.name if posting.employer else None,
+        semantic=similarity,
+        lexical=lexical,
+        matched_terms=snapshot.lexical.matched_terms(query.terms, posting_terms(posting)) if lexical > 0 else [],
+        skills=skills,
+        skills_signal=skills_signal(skills),
+        occupation=occupation_signal(posting, query.profile),
+        stay=stay,
+        engagement=engagement_wish_signal(posting, query.profile),
+        stay_prior=stay_prior,
+        removed_by=removed_by,
+    )
 
 
 def load_postings(session: Session, posting_ids: list[int]) -> list[PostingOut]:

@@ -14,6 +14,8 @@ from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import seeker_text
 from jobmatch.errors import InvalidRequest, NotFound
+from jobmatch.fairness import exposures
+from jobmatch.feedback import repository as feedback_repository
 from jobmatch.matching.constraints import Rule
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.formula import Features, Scored, score, summary_reasons
@@ -53,13 +55,17 @@ def build_query(
     profile: SeekerIn,
     overrides: dict[StayFactor, Importance] | None = None,
     filters: MatchFilters | None = None,
+    seeker_id: uuid.UUID | None = None,
 ) -> SeekerQuery:
+    """The ranking's view of the seeker; with `seeker_id`, their dismissals apply and served pages are logged."""
     return SeekerQuery(
         profile=profile,
         vector=seeker_vector(session, embedder=embedder, profile=profile),
         terms=seeker_terms(profile),
         importances=effective_importances(profile.stay_factors, overrides),
         filters=filters or MatchFilters(),
+        seeker_id=seeker_id,
+        dismissed=feedback_repository.dismissed_posting_ids(session, seeker_id=seeker_id) if seeker_id else frozenset(),
     )
 
 
@@ -103,7 +109,12 @@ def match_page(ranking: Ranking, *, cursor: str | None, limit: int, language: st
 
 
 def matches(session: Session, snapshot: IndexSnapshot, query: SeekerQuery, *, cursor: str | None, limit: int, language: str) -> MatchPage:
-    return match_page(rank_postings(session, snapshot, query), cursor=cursor, limit=limit, language=language)
+    """One page of the seeker's ranked list; the page's items go to the exposure log (the fairness report reads it)."""
+    page = match_page(rank_postings(session, snapshot, query), cursor=cursor, limit=limit, language=language)
+    if query.seeker_id is not None:
+        shown = [(query.seeker_id, item.posting_id, item.rank) for item in page.items]
+        exposures.record(session, list_kind=exposures.ListKind.MATCHES, index_version=page.index_version, shown=shown)
+    return page
 
 
 def explain(
@@ -140,6 +151,23 @@ def _words(signal: Signal) -> Words:
     return Words(no=signal.why_no, en=signal.why_en)
 
 
+def components_out(scored: Scored) -> list[ComponentOut]:
+    """Every term of the score as the API shows it."""
+    return [
+        ComponentOut(
+            name=c.name,
+            kind=c.kind,
+            raw=None if c.raw is None else round(c.raw, 6),
+            weight=c.weight,
+            importance=c.importance.value if c.importance else None,
+            contribution=round(c.contribution, 6),
+            status=c.signal.status.value,
+            why=_words(c.signal),
+        )
+        for c in scored.components
+    ]
+
+
 def _explanation(
     seeker_id: uuid.UUID,
     version: str,
@@ -159,19 +187,7 @@ def _explanation(
         rank=rank,
         score=scored.score if outcome != "removed" else None,
         formula=FORMULA,
-        components=[
-            ComponentOut(
-                name=c.name,
-                kind=c.kind,
-                raw=None if c.raw is None else round(c.raw, 6),
-                weight=c.weight,
-                importance=c.importance.value if c.importance else None,
-                contribution=round(c.contribution, 6),
-                status=c.signal.status.value,
-                why=_words(c.signal),
-            )
-            for c in scored.components
-        ],
+        components=components_out(scored),
         removed_by=[RuleOut(code=rule.code, why=Words(no=rule.why_no, en=rule.why_en)) for rule in rules or []],
         wishes=_wishes(features, profile),
         matched_skills=[

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from jobmatch.auth.rules import Rule, access
 from jobmatch.deps import EmbedderDep, IndexDep, SessionDep, SettingsDep, StateDep
-from jobmatch.errors import Conflict, InvalidRequest, NotFound, problem_responses
+from jobmatch.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge
 from jobmatch.postings import service
 from jobmatch.postings.importer import Importer, ImportFormat
 from jobmatch.postings.schemas import ImportReport, PostingIn, PostingOut, PostingPage
@@ -21,7 +22,7 @@ PostingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's i
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PostingOut,
-             responses=problem_responses(Conflict, InvalidRequest))
+             **access(Rule.POSTINGS_WRITE, errors=(Conflict, InvalidRequest, PayloadTooLarge)))
 def create_posting(
     posting: PostingIn, session: SessionDep, embedder: EmbedderDep, index: IndexDep, response: Response,
 ) -> PostingOut:
@@ -31,7 +32,7 @@ def create_posting(
     return out
 
 
-@router.get("", response_model=PostingPage, responses=problem_responses(InvalidRequest))
+@router.get("", response_model=PostingPage, **access(Rule.AUTHENTICATED, errors=(InvalidRequest,)))
 def list_postings(
     session: SessionDep,
     settings: SettingsDep,
@@ -51,35 +52,39 @@ def list_postings(
 @router.post(
     "/import",
     response_model=ImportReport,
-    responses=problem_responses(InvalidRequest),
-    openapi_extra={
+    **access(Rule.POSTINGS_WRITE, errors=(InvalidRequest, PayloadTooLarge), openapi_extra={
         "requestBody": {
             "required": True,
             "description": "NDJSON: one posting per line, in jobmatch's schema or (format=nav) NAV's feed ad.",
             "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
         }
-    },
+    }),
 )
 async def import_postings(request: Request, state: StateDep, format: ImportFormat = ImportFormat.JOBMATCH) -> ImportReport:
     """Stream an NDJSON body through the importer; memory stays flat however long the body is."""
     importer = Importer(state.session_factory, fmt=format, batch_size=state.settings.import_batch_size)
     pending = b""
+    received = 0
     async for chunk in request.stream():
+        received += len(chunk)
         pending += chunk
         *lines, pending = pending.split(b"\n")
         if lines:
             await run_in_threadpool(importer.feed, lines)
     if pending:
         await run_in_threadpool(importer.feed, [pending])
+    if not received:
+        raise InvalidRequest("the body is empty: send NDJSON, one posting a line")
     return await run_in_threadpool(importer.finish)
 
 
-@router.get("/{posting_id}", response_model=PostingOut, responses=problem_responses(NotFound))
+@router.get("/{posting_id:int}", response_model=PostingOut, **access(Rule.AUTHENTICATED, errors=(NotFound, InvalidRequest)))
 def get_posting(posting_id: PostingId, session: SessionDep) -> PostingOut:
     return service.to_out(service.get(session, posting_id=posting_id))
 
 
-@router.put("/{posting_id}", response_model=PostingOut, responses=problem_responses(NotFound, Conflict, InvalidRequest))
+@router.put("/{posting_id:int}", response_model=PostingOut,
+            **access(Rule.POSTINGS_WRITE, errors=(NotFound, Conflict, InvalidRequest, PayloadTooLarge)))
 def replace_posting(
     posting_id: PostingId, posting: PostingIn, session: SessionDep, embedder: EmbedderDep, index: IndexDep,
 ) -> PostingOut:
@@ -90,7 +95,7 @@ def replace_posting(
     return out
 
 
-@router.delete("/{posting_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(NotFound))
+@router.delete("/{posting_id:int}", status_code=status.HTTP_204_NO_CONTENT, **access(Rule.POSTINGS_WRITE, errors=(NotFound, InvalidRequest)))
 def delete_posting(posting_id: PostingId, session: SessionDep, index: IndexDep) -> Response:
     service.delete(session, posting_id=posting_id)
     searchable.forget(index=index, posting_ids=[posting_id])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from jobmatch.search.versions import IndexStore, Manifest, VersionError, load_fo
 logger = logging.getLogger(__name__)
 
 READ_CHUNK = 2_000
+PAUSE_AT_ENV = "JOBMATCH_REINDEX_PAUSE_AT"
 
 
 @dataclass
@@ -55,6 +58,13 @@ class Built:
 Progress = Callable[[int], None]
 
 
+def pause_point(stage: str) -> None:
+    """Crash-test hook: with JOBMATCH_REINDEX_PAUSE_AT=<stage> the run announces the stage on stderr and waits to be killed."""
+    if os.environ.get(PAUSE_AT_ENV) == stage:
+        print(f"\nreindex paused at {stage}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
 def active_postings(session: Session, *, now: datetime) -> Iterator[list[PostingRow]]:
     """Active postings in id order, a chunk at a time, so memory holds one chunk of rows."""
     query = select(PostingRow).where(postings_repository.is_active(now)).order_by(PostingRow.id)
@@ -63,7 +73,8 @@ def active_postings(session: Session, *, now: datetime) -> Iterator[list[Posting
         chunk.append(row)
         if len(chunk) == READ_CHUNK:
             yield chunk
-            session.expunge_all()
+            for done in chunk:  # not expunge_all(): that replaces the identity map the open yield_per result still loads into
+                session.expunge(done)
             chunk = []
     if chunk:
         yield chunk
@@ -92,6 +103,7 @@ def embed_chunk(
             vector_store.put(session, model_id=embedder.model_id, keys=[key for key, _ in batch], vectors=vectors)
         found.update(zip((key for key, _ in batch), vectors, strict=True))
         stats.embeddings_computed += len(batch)
+        pause_point("embedding")
     stats.seconds_encoding += time.perf_counter() - started
     return np.stack([found[key] for key in keys]) if keys else np.empty((0, embedder.dim), np.float32)
 
@@ -138,6 +150,7 @@ def build_version(
             started = time.perf_counter()
     stats.postings = len(ids)
 
+    pause_point("indexing")
     started = time.perf_counter()
     id_array = np.asarray(ids, dtype=np.int64)
     vectors = np.concatenate(vector_parts) if vector_parts else np.empty((0, embedder.dim), np.float32)
@@ -157,6 +170,7 @@ def build_version(
         index_kind="hnsw" if hnsw_of(dense) is not None else "flat",
     )
     index_store.write(folder, dense=dense, lexical=lexical, manifest=manifest)
+    pause_point("written")
     started = time.perf_counter()
     verify(folder, model_id=embedder.model_id, expected_count=len(ids), probes=_probes(id_array, vectors, terms))
     stats.seconds_verifying = time.perf_counter() - started

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.embedding.base import Embedder
-from jobmatch.search.build import Progress, build_version
+from jobmatch.search.build import Progress, build_version, pause_point
 from jobmatch.search.encode import EncodeExecutor
 from jobmatch.search.versions import IndexStore, VersionError
 
@@ -83,7 +83,9 @@ def run_reindex(
             executor=executor,
             progress=progress,
         )
+        pause_point("published")
         index_store.switch(built.version)
+        pause_point("switched")
         pruned = index_store.prune(keep=keep)
         summary = {
             "index_version": built.version,

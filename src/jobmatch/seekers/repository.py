@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
+from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import SeekerRow
@@ -32,3 +34,24 @@ def update(session: Session, row: SeekerRow, values: dict[str, Any]) -> SeekerRo
 def remove(session: Session, seeker_id: uuid.UUID) -> bool:
     statement = delete(SeekerRow).where(SeekerRow.id == seeker_id).returning(SeekerRow.id)
     return session.execute(statement).first() is not None
+
+
+def get_by_subject(session: Session, subject_ref: str) -> SeekerRow | None:
+    return session.scalar(select(SeekerRow).where(SeekerRow.subject_ref == subject_ref))
+
+
+def touch(session: Session, seeker_id: uuid.UUID, *, now: datetime) -> None:
+    """Record activity without moving `updated_at`, which tells when the profile last changed."""
+    session.execute(
+        update_statement(SeekerRow).where(SeekerRow.id == seeker_id).values(last_active_at=now, updated_at=SeekerRow.updated_at),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def inactive_since(session: Session, cutoff: datetime, *, limit: int) -> list[SeekerRow]:
+    statement = select(SeekerRow).where(SeekerRow.last_active_at < cutoff).order_by(SeekerRow.last_active_at).limit(limit)
+    return list(session.scalars(statement))
+
+
+def count_inactive_since(session: Session, cutoff: datetime) -> int:
+    return int(session.scalar(select(func.count()).select_from(SeekerRow).where(SeekerRow.last_active_at < cutoff)) or 0)

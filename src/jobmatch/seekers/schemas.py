@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from jobmatch.postings.schemas import Occupation
 from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, StayFactor, WorkHours
@@ -86,6 +86,10 @@ class SeekerIn(BaseModel):
         default_factory=dict,
         description="Stay factor → importance. Factors: " + ", ".join(StayFactor) + ". Levels: " + ", ".join(Importance),
     )
+    use_stay_prior: StrictBool = Field(
+        default=True,
+        description="Let the stay prior (how long people placed in similar jobs stayed) move my matches; false: it never does.",
+    )
 
 
 class SeekerPatch(BaseModel):
@@ -100,9 +104,47 @@ class SeekerPatch(BaseModel):
     wishes: Wishes | None = None
     not_for_me: NotForMe | None = None
     stay_factors: StayFactors | None = None
+    use_stay_prior: StrictBool | None = None
 
 
 class SeekerOut(SeekerIn):
     id: uuid.UUID
     created_at: datetime
     updated_at: datetime
+
+
+class SeekerCreate(SeekerIn):
+    """A new profile. A seeker creates their own (leave `person` out); a caseworker names the person it is for."""
+
+    person: Annotated[str, Field(min_length=1, max_length=100, description=(
+        "Caseworkers only: the person's identifier, as their token's seeker claim carries it (e.g. TokenX `pid`)."
+    ))] | None = None
+    unit: Annotated[str, Field(min_length=1, max_length=20, description=(
+        "Caseworkers only: which of their units the seeker is assigned to (default: their first)."
+    ))] | None = None
+
+    def profile(self) -> SeekerIn:
+        return SeekerIn.model_validate(self.model_dump(exclude={"person", "unit"}))
+
+
+class Preferences(BaseModel):
+    """The seeker's say over who finds and reads them; each change applies to the next request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    findable: StrictBool = Field(description="Caseworkers' and employers' candidate searches may find me.")
+    caseworker_access: StrictBool = Field(description="Caseworkers assigned to me may read my profile and matches.")
+
+
+class Assignment(BaseModel):
+    """Where a seeker is followed up, and whether their address is protected (admin)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    caseworker: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    protected: StrictBool = False
+
+
+class AssignmentOut(Assignment):
+    seeker_id: uuid.UUID

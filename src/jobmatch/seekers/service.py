@@ -5,17 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from jobmatch.db.tables import SeekerRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import seeker_text
-from jobmatch.errors import NotFound
+from jobmatch.errors import Conflict, NotFound
 from jobmatch.seekers import repository
-from jobmatch.seekers.schemas import SeekerIn, SeekerOut, SeekerPatch
+from jobmatch.seekers.schemas import Assignment, AssignmentOut, Preferences, SeekerIn, SeekerOut, SeekerPatch
+
+# Activity is recorded at most this often per seeker, so reads do not each write.
+ACTIVITY_GRANULARITY = timedelta(hours=1)
 
 
 def profile_values(profile: SeekerIn) -> dict[str, Any]:
@@ -42,17 +48,47 @@ def forget_vectors(session: Session, *, profile: SeekerIn) -> None:
     vector_store.delete(session, model_id=None, hashes=vector_store.content_keys(seeker_text(profile)))
 
 
-def create(session: Session, *, profile: SeekerIn, embedder: Embedder) -> SeekerRow:
-    row = repository.add(session, profile_values(profile))
+def create(
+    session: Session, *, profile: SeekerIn, embedder: Embedder, subject_ref: str | None = None, assigned_unit: str | None = None,
+) -> SeekerRow:
+    """A new profile, bound to the person `subject_ref` names (one profile per person)."""
+    if subject_ref is not None and repository.get_by_subject(session, subject_ref) is not None:
+        raise Conflict("this person has a profile already; change it with PUT or PATCH")
+    try:
+        with session.begin_nested():
+            row = repository.add(session, {**profile_values(profile), "subject_ref": subject_ref, "assigned_unit": assigned_unit})
+    except IntegrityError as exc:  # a concurrent create for the same person
+        raise Conflict("this person has a profile already; change it with PUT or PATCH") from exc
     embed_profile(session, embedder=embedder, profile=profile)
     return row
+
+
+def not_found(seeker_id: uuid.UUID) -> NotFound:
+    """The one answer for an unknown seeker and for one the caller may not see: the two must not differ."""
+    return NotFound(f"no seeker with id {seeker_id}")
+
+
+def find(session: Session, *, seeker_id: uuid.UUID) -> SeekerRow | None:
+    return repository.get(session, seeker_id)
+
+
+def find_own(session: Session, *, subject_ref: str) -> SeekerRow | None:
+    return repository.get_by_subject(session, subject_ref)
 
 
 def get(session: Session, *, seeker_id: uuid.UUID) -> SeekerRow:
     row = repository.get(session, seeker_id)
     if row is None:
-        raise NotFound(f"no seeker with id {seeker_id}")
+        raise not_found(seeker_id)
     return row
+
+
+def touch(session: Session, row: SeekerRow, *, now: datetime | None = None) -> None:
+    """The seeker used the service: push back retention (`jobmatch purge-inactive`)."""
+    now = now or datetime.now(UTC)
+    if now - row.last_active_at >= ACTIVITY_GRANULARITY:
+        repository.touch(session, row.id, now=now)
+        set_committed_value(row, "last_active_at", now)  # already written; not a change for the ORM to flush
 
 
 def _update(session: Session, row: SeekerRow, profile: SeekerIn, embedder: Embedder) -> SeekerRow:
@@ -60,7 +96,7 @@ def _update(session: Session, row: SeekerRow, profile: SeekerIn, embedder: Embed
     if values["profile_hash"] != row.profile_hash:
         forget_vectors(session, profile=to_profile(row))
         embed_profile(session, embedder=embedder, profile=profile)
-    return repository.update(session, row, values)
+    return repository.update(session, row, {**values, "last_active_at": datetime.now(UTC)})
 
 
 def replace(session: Session, *, seeker_id: uuid.UUID, profile: SeekerIn, embedder: Embedder) -> SeekerRow:
@@ -79,7 +115,31 @@ def patch(session: Session, *, seeker_id: uuid.UUID, changes: SeekerPatch, embed
 
 
 def delete(session: Session, *, seeker_id: uuid.UUID) -> None:
-    """Erase the seeker: the profile row and every vector computed from it."""
+    """Erase the seeker: the profile row, the rows that reference it (ON DELETE CASCADE) and every vector of it.
+
+    No index holds seekers yet; a candidate search that adds one must drop the seeker from it here.
+    Audit records stay: they only ever name the seeker by a keyed pseudonym.
+    """
     row = get(session, seeker_id=seeker_id)
     forget_vectors(session, profile=to_profile(row))
     repository.remove(session, seeker_id)
+
+
+def preferences(row: SeekerRow) -> Preferences:
+    return Preferences(findable=row.findable, caseworker_access=row.caseworker_access)
+
+
+def set_preferences(session: Session, row: SeekerRow, *, preferences: Preferences) -> SeekerRow:
+    values = {"findable": preferences.findable, "caseworker_access": preferences.caseworker_access,
+              "last_active_at": datetime.now(UTC)}
+    return repository.update(session, row, values)
+
+
+def assignment(row: SeekerRow) -> AssignmentOut:
+    return AssignmentOut(seeker_id=row.id, unit=row.assigned_unit, caseworker=row.assigned_caseworker, protected=row.protected)
+
+
+def assign(session: Session, *, seeker_id: uuid.UUID, assignment: Assignment) -> SeekerRow:
+    row = get(session, seeker_id=seeker_id)
+    values = {"assigned_unit": assignment.unit, "assigned_caseworker": assignment.caseworker, "protected": assignment.protected}
+    return repository.update(session, row, values)

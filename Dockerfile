@@ -1,0 +1,31 @@
+# jobmatch API image: the package, its CPU-only PyTorch and the embedding model baked in (nothing downloads at run time).
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/jobmatch
+# CPU wheels of torch: the PyPI default would pull several GB of CUDA libraries.
+RUN /opt/jobmatch/bin/pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+COPY pyproject.toml README.md ./
+COPY src ./src
+COPY migrations ./migrations
+RUN /opt/jobmatch/bin/pip install .
+# Fail the build if the bundled model cannot be loaded offline.
+RUN HF_HUB_OFFLINE=1 /opt/jobmatch/bin/python -c \
+    "from jobmatch.embedding.sentence import load_embedder; e = load_embedder(None); print(e.model_id, e.dim)"
+
+FROM python:3.11-slim
+RUN useradd --system --uid 10001 --home-dir /var/lib/jobmatch --create-home jobmatch
+COPY --from=build /opt/jobmatch /opt/jobmatch
+COPY deploy/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+ENV PATH=/opt/jobmatch/bin:$PATH \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    JOBMATCH_ENVIRONMENT=production \
+    JOBMATCH_DATA_DIR=/var/lib/jobmatch
+USER jobmatch
+VOLUME ["/var/lib/jobmatch"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+# Migrations run before the server starts; JOBMATCH_DATABASE_URL must be set (the embedded PostgreSQL is for development).
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["jobmatch", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,1 @@
+"""Operations for services holding the `admin` scope."""

@@ -1,0 +1,1 @@
+"""Audit of caseworkers' reads of seeker data, and the access log the seeker sees."""

@@ -1,0 +1,1 @@
+"""Who is calling: token validation, the principal it yields, and the access rule every route declares."""

@@ -1,0 +1,1 @@
+"""Candidate search: the seekers who fit a posting, ranked by the same formula as their own matches."""

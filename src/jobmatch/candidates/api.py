@@ -1,0 +1,42 @@
+"""HTTP route for candidate search: the seekers who fit a posting, for caseworkers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from jobmatch.auth.principal import Role
+from jobmatch.auth.rules import Rule, access
+from jobmatch.auth.seekers import Purpose, stated_purpose
+from jobmatch.candidates import service
+from jobmatch.candidates.schemas import CandidatePage
+from jobmatch.deps import AccessDep, EmbedderDep, IndexDep, PrincipalDep, SessionDep, SettingsDep
+from jobmatch.errors import InvalidRequest, NotFound, ServiceUnavailable
+from jobmatch.matching.api import current_snapshot
+
+router = APIRouter(prefix="/postings", tags=["candidates"])
+
+
+@router.get("/{posting_id}/candidates", response_model=CandidatePage,
+            **access(Rule.AUTHENTICATED, errors=(NotFound, InvalidRequest, ServiceUnavailable)))
+def list_candidates(
+    posting_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's id.")],
+    principal: PrincipalDep, session: SessionDep, index: IndexDep, embedder: EmbedderDep, access_context: AccessDep,
+    settings: SettingsDep,
+    purpose: Purpose = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    language: Annotated[Literal["no", "en"], Query(alias="lang", description="Language of the summary reasons.")] = "no",
+) -> CandidatePage:
+    """Seekers who fit the posting, best first, each with every term of their score.
+
+    Only seekers who let themselves be found and whom the caller may see (caseworkers: those they follow up, with
+    `X-Purpose`) are considered; anyone else gets an empty list. Each seeker shown is audited.
+    """
+    why = stated_purpose(purpose) if principal.role is Role.CASEWORKER else None
+    snapshot = current_snapshot(index, session)
+    return service.candidates(
+        session, snapshot, posting_id=posting_id, principal=principal, embedder=embedder, pseudonyms=access_context.pseudonyms,
+        purpose=why, cursor=cursor, limit=min(limit, settings.max_page_size), language=language, cef=access_context.audit_cef,
+    )

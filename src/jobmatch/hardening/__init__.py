@@ -1,0 +1,1 @@
+"""Request limits and response headers that every route gets."""

@@ -1,0 +1,1 @@
+"""The seeker's rights: pseudonyms, data export, erasure, objection and retention."""

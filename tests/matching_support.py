@@ -1,0 +1,30 @@
+"""Shared steps for matching tests: reference geography, demo data, and building an index version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobmatch.embedding.sentence import load_embedder
+from jobmatch.geo.service import load_file
+from jobmatch.search.reindex import run_reindex
+from jobmatch.search.versions import IndexStore
+from jobmatch.settings import Settings
+from tests.conftest import SHARED_DATA
+
+GEONAMES = SHARED_DATA / "geo-no" / "NO.txt"
+
+
+def load_geography(session_factory: sessionmaker[Session]) -> None:
+    if not GEONAMES.is_file():
+        pytest.skip(f"GeoNames postal codes not found at {GEONAMES} (set JOBMATCH_SHARED_DATA)")
+    with session_factory.begin() as session:
+        load_file(session, path=Path(GEONAMES))
+
+
+def build_index(settings: Settings, session_factory: sessionmaker[Session]) -> dict[str, Any]:
+    embedder = load_embedder(settings.embedding_model)
+    return run_reindex(session_factory, embedder=embedder, index_store=IndexStore(settings.index_dir))
