@@ -288,6 +288,11 @@ def main(argv: list[str] | None = None) -> int:
 
     encode_wall = (encode_before.wall + encode_after.wall) / 2
     full_ratio = full["wall_seconds"] / encode_wall
+    # The same encoder calls timed inside the reindex: immune to the machine getting busier or quieter between (a) and (b).
+    in_run_ratio = full["wall_seconds"] / full["breakdown_seconds"]["model"]
+    # CPU seconds barely move with the neighbours' load (the two encoding passes agree to the second): the steadiest ratio.
+    encode_cpu = (encode_before.cpu + encode_after.cpu) / 2
+    cpu_ratio = (full["cpu_seconds"] + (full["server_cpu_seconds"] or 0.0)) / encode_cpu
     incremental_ratio = incremental["wall_seconds"] / full["wall_seconds"]
     result = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
@@ -300,14 +305,19 @@ def main(argv: list[str] | None = None) -> int:
         "full_reindex": full,
         "full_over_encoding": round(full_ratio, 3),
         "full_overhead_seconds": round(full["wall_seconds"] - encode_wall, 2),
+        "full_over_its_own_model_time": round(in_run_ratio, 3),
+        "full_over_encoding_cpu": round(cpu_ratio, 3),
         "changed_postings": len(edited),
         "incremental_reindex": incremental,
         "incremental_over_full": round(incremental_ratio, 3),
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "goals": {"full_over_encoding_below": GOAL_FULL_OVER_ENCODE, "incremental_over_full_below": GOAL_INCREMENTAL_OVER_FULL,
-                  "full_met": full_ratio < GOAL_FULL_OVER_ENCODE, "incremental_met": incremental_ratio < GOAL_INCREMENTAL_OVER_FULL},
+                  "full_met": full_ratio < GOAL_FULL_OVER_ENCODE, "full_met_in_run": in_run_ratio < GOAL_FULL_OVER_ENCODE,
+                  "full_met_cpu": cpu_ratio < GOAL_FULL_OVER_ENCODE,
+                  "incremental_met": incremental_ratio < GOAL_INCREMENTAL_OVER_FULL},
     }
-    print(f"full reindex / pure encoding = {full_ratio:.3f} (goal < {GOAL_FULL_OVER_ENCODE}); "
+    print(f"full reindex / pure encoding = {full_ratio:.3f} wall, {cpu_ratio:.3f} CPU; / its own model time = {in_run_ratio:.3f} "
+          f"(goal < {GOAL_FULL_OVER_ENCODE}); "
           f"incremental / full = {incremental_ratio:.3f} (goal < {GOAL_INCREMENTAL_OVER_FULL}); "
           f"encoding before/after {encode_before.wall:.1f}/{encode_after.wall:.1f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,8 @@ class World:
     owner_subject: str
     other_subject: str
     posting_id: int
+    placement_id: int | None = None
+    suggestion_id: str | None = None
 
 
 def _new_world(client: TestClient, client_as: ClientAs) -> World:
@@ -78,6 +80,25 @@ def _new_world(client: TestClient, client_as: ClientAs) -> World:
     assert posting.status_code == 201, posting.text
     return World(owner_id=created.json()["id"], owner_subject=owner_subject, other_subject=other_subject,
                  posting_id=posting.json()["id"])
+
+
+def _with_resources(client: TestClient, client_as: ClientAs, world: World, path: str) -> World:
+    """The placement and the suggestion a path names, made when it names one the world lacks."""
+    if "{placement_id}" in path and world.placement_id is None:
+        placed = client.post("/v1/placements", json={"seeker_id": world.owner_id, "posting_id": world.posting_id,
+                                                     "start_date": "2020-01-06"})
+        assert placed.status_code == 201, placed.text
+        world.placement_id = placed.json()["id"]
+    if "{suggestion_id}" in path and world.suggestion_id is None:
+        owner = client_as(auth.seeker_headers(world.owner_subject))
+        for number in range(3):  # three part-time jobs dismissed for their extent: "set extent to high?"
+            part_time = client.post("/v1/postings", json=posting_body(f"part-{uuid.uuid4()}", extent="part_time"))
+            event = {"posting_id": part_time.json()["id"], "kind": "dismissed", "reason": "wrong_extent"}
+            recorded = owner.post(f"/v1/seekers/{world.owner_id}/events", json=event)
+            assert recorded.status_code == 201, recorded.text
+            if number == 2:
+                world.suggestion_id = recorded.json()["suggestions"][0]["id"]
+    return world
 
 
 def _request(method: str, path: str, role: str, world: World) -> dict[str, Any]:
@@ -98,7 +119,10 @@ def _request(method: str, path: str, role: str, world: World) -> dict[str, Any]:
     return {"json": bodies[(method, path)]} if (method, path) in bodies else {}
 
 
-PATH_VALUES: dict[str, Callable[[World], Any]] = {"seeker_id": lambda world: world.owner_id, "posting_id": lambda world: world.posting_id}
+PATH_VALUES: dict[str, Callable[[World], Any]] = {
+    "seeker_id": lambda world: world.owner_id, "posting_id": lambda world: world.posting_id,
+    "placement_id": lambda world: world.placement_id, "suggestion_id": lambda world: world.suggestion_id,
+}
 
 
 def _operations(app: FastAPI) -> list[tuple[str, str, str]]:
@@ -123,7 +147,7 @@ def test_every_route_answers_every_role_as_its_rule_says(
     world: World | None = None
     for method, path, rule in _operations(client.app):  # type: ignore[arg-type]
         for role, expected in EXPECTED[rule].items():
-            world = world or _new_world(client, client_as)
+            world = _with_resources(client, client_as, world or _new_world(client, client_as), path)
             url = path
             for name in (part[1:-1] for part in path.split("/") if part.startswith("{")):
                 url = url.replace(f"{{{name}}}", str(PATH_VALUES[name](world)))

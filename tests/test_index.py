@@ -103,6 +103,8 @@ def test_vectors_that_are_not_unit_length_are_refused(corpus: tuple[IdArray, Flo
     with pytest.raises(ValueError, match="L2-normalised"):
         live.upsert([1], 2 * vectors[:1])
     assert not live.contains(1)
+    live.upsert([2], np.zeros((1, DIM), dtype=np.float32))  # what embedders return for text without tokens
+    assert live.contains(2)
 
 
 @pytest.fixture(scope="module")

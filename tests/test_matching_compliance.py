@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.demo.loader import load_demo
 from jobmatch.settings import Settings
+from tests.auth import seeker_headers
+from tests.conftest import ClientAs
 from tests.matching_support import build_index, load_geography
 
 SEEKERS = 200
@@ -91,7 +93,7 @@ def _violations(seeker: dict[str, Any], posting: dict[str, Any], points: dict[st
 
 
 def test_no_must_violation_or_not_for_me_posting_in_any_page(
-    client: TestClient, settings: Settings, session_factory: sessionmaker[Session],
+    client: TestClient, client_as: ClientAs, settings: Settings, session_factory: sessionmaker[Session],
 ) -> None:
     load_geography(session_factory)
     load_demo(session_factory)
@@ -111,13 +113,14 @@ def test_no_must_violation_or_not_for_me_posting_in_any_page(
     active = [p for p in postings.values() if p["status"] == "active"]
     rng = random.Random(20261128)
     checked = removed_somewhere = 0
-    for _ in range(SEEKERS):
+    for number in range(SEEKERS):
         seeker = _generated_seeker(rng, active, sorted(code for code in points if code.isdigit()))
-        created = client.post("/v1/seekers", json=seeker)
+        me = client_as(seeker_headers(f"generated-{number}"))
+        created = me.post("/v1/seekers", json=seeker)
         assert created.status_code == 201, created.text
         seeker_id = created.json()["id"]
         for page_params in ({"limit": 50}, {"limit": 50, "cursor": None}):
-            response = client.get(f"/v1/seekers/{seeker_id}/matches", params={k: v for k, v in page_params.items() if v})
+            response = me.get(f"/v1/seekers/{seeker_id}/matches", params={k: v for k, v in page_params.items() if v})
             assert response.status_code == 200, response.text
             for item in response.json()["items"]:
                 problems = _violations(seeker, postings[item["posting_id"]], points)

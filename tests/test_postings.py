@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
+from tests.auth import seeker_headers, service_headers
 from tests.factories import posting_body
 
 
@@ -104,5 +107,20 @@ def test_bad_cursor_and_limit_are_422(client: TestClient) -> None:
 
 def test_unknown_and_malformed_ids(client: TestClient) -> None:
     assert client.get("/v1/postings/999999").status_code == 404
-    assert client.get("/v1/postings/abc").status_code == 422
+    # Posting ids are numbers in the route itself, so `/v1/postings/import` is never read as an id.
+    assert client.get("/v1/postings/abc").status_code == 404
     assert client.get(f"/v1/postings/{2**63}").status_code == 422
+    wrong_method = client.put("/v1/postings/import", json=posting_body())
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["allow"] == "POST"
+    assert client.request("OPTIONS", "/v1/postings/1").headers["allow"] == "DELETE, GET, PUT"
+
+
+def test_reads_need_a_valid_token_and_writes_the_postings_write_scope(client: TestClient, client_as: Any) -> None:
+    posting_id = client.post("/v1/postings", json=posting_body()).json()["id"]
+    assert client_as({}).get(f"/v1/postings/{posting_id}").status_code == 401
+    assert client_as(seeker_headers("reader")).get(f"/v1/postings/{posting_id}").status_code == 200
+    assert client_as(seeker_headers("reader")).delete(f"/v1/postings/{posting_id}").status_code == 403
+    importer = client_as(service_headers("postings:write"))
+    assert importer.put(f"/v1/postings/{posting_id}", json=posting_body(title="Ny")).status_code == 200
+    assert client_as(service_headers("admin")).delete(f"/v1/postings/{posting_id}").status_code == 403

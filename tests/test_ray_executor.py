@@ -80,6 +80,13 @@ def test_workers_with_another_model_are_refused(ray_cluster: Any, settings: Sett
         RayExecutor(settings, address=None, model_id="other-model@1234")
 
 
+def test_a_worker_that_cannot_load_the_model_stops_the_run_clearly(ray_cluster: Any, settings: Settings) -> None:
+    missing = settings.model_copy(update={"embedding_model": "/nonexistent/model-folder"})
+
+    with pytest.raises(RayExecutorError, match="a Ray worker could not load the embedding model"):
+        RayExecutor(missing, address=None, model_id="all-MiniLM-L6-v2@00000000", workers=1)
+
+
 def test_batches_come_back_in_order_without_reading_far_ahead(ray_cluster: Any, settings: Settings) -> None:
     pulled: list[int] = []
 

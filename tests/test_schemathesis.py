@@ -29,8 +29,9 @@ OWNER = "schemathesis-owner"
 # Rules a schema cannot state (opaque cursors, `person` only for caseworkers, a purpose only caseworkers need) make some
 # schema-valid requests rightly 422, so "schema-valid data must be accepted" does not apply to this API.
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
-# Operations whose input model is lenient where the schema is strict, with the file that would fix it.
+# Operations that accept what the schema calls invalid, and why.
 LENIENT_INPUT = {
+    ("POST", "/v1/postings/import"): "by design: any bytes are NDJSON to try; bad lines are reported in the 200 answer",
     ("POST", "/v1/postings"): "postings/schemas.py: PostingIn accepts a number for a date-time (pydantic lax mode)",
     ("PUT", "/v1/postings/{posting_id}"): "postings/schemas.py: PostingIn accepts a number for a date-time (pydantic lax mode)",
 }
@@ -52,6 +53,14 @@ def world(client: TestClient, client_as: ClientAs, settings: Settings, session_f
     return {"posting_id": posting.json()["id"], "owner_id": owner_id}
 
 
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def headers_for(rule: str) -> dict[str, str]:
     if rule in (Rule.SEEKER_SELF, Rule.SEEKER_READ, Rule.AUTHENTICATED):
         return auth.seeker_headers(OWNER)
@@ -68,13 +77,20 @@ def headers_for(rule: str) -> dict[str, str]:
 api: OpenApiSchema = schemathesis.openapi.from_path(CONTRACT)
 
 
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(context: Any, value: Any) -> dict[str, bytes]:
+    """The import takes NDJSON; the schema calls it a string, so send the generated value as the lines."""
+    return {"data": value if isinstance(value, bytes) else str(value).encode("utf-8", errors="replace")}
+
+
 @api.parametrize()
-@settings(max_examples=6, deadline=None, derandomize=True,
+@settings(max_examples=5, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_the_api_honours_its_contract(case: Any, client: TestClient, world: dict[str, Any]) -> None:
     api.app = case.operation.app = case.operation.schema.app = client.app  # this test's app, on this test's database
     rule = case.operation.definition.raw.get(RULE_EXTENSION, "")
-    if "seeker_id" in (case.path_parameters or {}) and case.method != "DELETE":
+    generated = (case.path_parameters or {}).get("seeker_id")
+    if generated is not None and case.method != "DELETE" and _is_uuid(generated):  # keep deliberately malformed ids
         case.path_parameters["seeker_id"] = world["owner_id"]()
     lenient = (case.method, case.operation.path) in LENIENT_INPUT
     excluded = [*EXCLUDED, *([schemathesis.checks.negative_data_rejection] if lenient else [])]

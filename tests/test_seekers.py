@@ -1,4 +1,5 @@
-"""Seekers over HTTP: create, read, replace, patch, erase, and the problems a bad profile gets back."""
+"""Seekers over HTTP, as the seeker sees their own profile: create, read, replace, patch, erase, and the problems a
+bad profile gets back. Who else may reach a profile is tested in test_access_rules and test_caseworker_access."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from tests.auth import seeker_headers
+from tests.conftest import ClientAs
 from tests.factories import seeker_body
 
 UNKNOWN_ID = "5f0c3c1e-8d4b-4c2a-9a57-0e6f3b2d1a90"
@@ -21,8 +24,8 @@ def create_seeker(client: TestClient, **overrides: Any) -> dict[str, Any]:
     return seeker
 
 
-def test_create_returns_201_with_location_and_the_profile(client: TestClient) -> None:
-    response = client.post("/v1/seekers", json=seeker_body())
+def test_create_returns_201_with_location_and_the_profile(seeker_client: TestClient) -> None:
+    response = seeker_client.post("/v1/seekers", json=seeker_body())
     assert response.status_code == 201, response.text
     seeker = response.json()
     assert response.headers["location"] == f"/v1/seekers/{seeker['id']}"
@@ -31,11 +34,11 @@ def test_create_returns_201_with_location_and_the_profile(client: TestClient) ->
     assert seeker["wishes"]["locations"] == [{"postal_code": "5003", "municipality": None, "max_distance_km": 30}]
     assert seeker["stay_factors"] == {"commute": "high", "permanent": "must", "work_hours": "medium"}
     assert seeker["created_at"] == seeker["updated_at"]
-    assert client.get(response.headers["location"]).json() == seeker
+    assert seeker_client.get(response.headers["location"]).json() == seeker
 
 
-def test_defaults_fill_what_the_seeker_leaves_out(client: TestClient) -> None:
-    response = client.post("/v1/seekers", json={"summary": "Ser etter noe nytt."})
+def test_defaults_fill_what_the_seeker_leaves_out(seeker_client: TestClient) -> None:
+    response = seeker_client.post("/v1/seekers", json={"summary": "Ser etter noe nytt."})
     assert response.status_code == 201, response.text
     seeker = response.json()
     assert seeker["skills"] == seeker["experience"] == seeker["education"] == []
@@ -44,9 +47,17 @@ def test_defaults_fill_what_the_seeker_leaves_out(client: TestClient) -> None:
     assert seeker["not_for_me"] == {"occupations": [], "employers": [], "keywords": []}
 
 
-def test_put_replaces_the_whole_profile(client: TestClient) -> None:
-    seeker = create_seeker(client)
-    response = client.put(f"/v1/seekers/{seeker['id']}", json={
+def test_a_seeker_has_one_profile(seeker_client: TestClient) -> None:
+    create_seeker(seeker_client)
+    response = seeker_client.post("/v1/seekers", json=seeker_body(summary="En profil til?"))
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "has a profile already" in response.json()["detail"]
+
+
+def test_put_replaces_the_whole_profile(seeker_client: TestClient) -> None:
+    seeker = create_seeker(seeker_client)
+    response = seeker_client.put(f"/v1/seekers/{seeker['id']}", json={
         "summary": "Vil over i administrasjon.",
         "stay_factors": {"remote": "high"},
     })
@@ -58,12 +69,12 @@ def test_put_replaces_the_whole_profile(client: TestClient) -> None:
     assert replaced["skills"] == []
     assert replaced["wishes"]["occupations"] == []
     assert replaced["stay_factors"] == {"remote": "high"}
-    assert client.get(f"/v1/seekers/{seeker['id']}").json() == replaced
+    assert seeker_client.get(f"/v1/seekers/{seeker['id']}").json() == replaced
 
 
-def test_patch_replaces_the_top_level_fields_given_and_keeps_the_rest(client: TestClient) -> None:
-    seeker = create_seeker(client)
-    response = client.patch(f"/v1/seekers/{seeker['id']}", json={
+def test_patch_replaces_the_top_level_fields_given_and_keeps_the_rest(seeker_client: TestClient) -> None:
+    seeker = create_seeker(seeker_client)
+    response = seeker_client.patch(f"/v1/seekers/{seeker['id']}", json={
         "summary": "Nå også åpen for deltid.",
         "wishes": {"extent": "part_time"},
     })
@@ -77,31 +88,32 @@ def test_patch_replaces_the_top_level_fields_given_and_keeps_the_rest(client: Te
     for unchanged in ("experience", "education", "skills", "not_for_me", "stay_factors", "created_at"):
         assert patched[unchanged] == seeker[unchanged]
     assert datetime.fromisoformat(patched["updated_at"]) > datetime.fromisoformat(seeker["updated_at"])
-    assert client.get(f"/v1/seekers/{seeker['id']}").json() == patched
+    assert seeker_client.get(f"/v1/seekers/{seeker['id']}").json() == patched
 
 
-def test_patch_merges_stay_factors_factor_by_factor(client: TestClient) -> None:
-    seeker = create_seeker(client)
-    response = client.patch(f"/v1/seekers/{seeker['id']}", json={"stay_factors": {"commute": "low", "salary": "high"}})
+def test_patch_merges_stay_factors_factor_by_factor(seeker_client: TestClient) -> None:
+    seeker = create_seeker(seeker_client)
+    changes = {"stay_factors": {"commute": "low", "salary": "high"}}
+    response = seeker_client.patch(f"/v1/seekers/{seeker['id']}", json=changes)
     assert response.status_code == 200, response.text
     assert response.json()["stay_factors"] == {
         "commute": "low", "permanent": "must", "work_hours": "medium", "salary": "high",
     }
-    again = client.patch(f"/v1/seekers/{seeker['id']}", json={"stay_factors": {"permanent": "none"}})
+    again = seeker_client.patch(f"/v1/seekers/{seeker['id']}", json={"stay_factors": {"permanent": "none"}})
     assert again.json()["stay_factors"] == {
         "commute": "low", "permanent": "none", "work_hours": "medium", "salary": "high",
     }
     assert again.json()["summary"] == seeker["summary"]
 
 
-def test_delete_erases_the_seeker(client: TestClient, engine: Engine) -> None:
-    seeker = create_seeker(client)
-    other = create_seeker(client, summary="En annen søker.")
-    response = client.delete(f"/v1/seekers/{seeker['id']}")
+def test_delete_erases_the_seeker(seeker_client: TestClient, client_as: ClientAs, engine: Engine) -> None:
+    seeker = create_seeker(seeker_client)
+    other = create_seeker(client_as(seeker_headers("seeker-2")), summary="En annen søker.")
+    response = seeker_client.delete(f"/v1/seekers/{seeker['id']}")
     assert response.status_code == 204
     assert response.content == b""
-    assert client.get(f"/v1/seekers/{seeker['id']}").status_code == 404
-    assert client.delete(f"/v1/seekers/{seeker['id']}").status_code == 404
+    assert seeker_client.get(f"/v1/seekers/{seeker['id']}").status_code == 404
+    assert seeker_client.delete(f"/v1/seekers/{seeker['id']}").status_code == 404
     with engine.connect() as connection:
         ids = connection.scalars(text("SELECT id::text FROM seekers")).all()
     assert ids == [other["id"]]
@@ -122,9 +134,9 @@ def test_delete_erases_the_seeker(client: TestClient, engine: Engine) -> None:
          "unknown-field"],
 )
 def test_invalid_profile_is_a_422_problem_naming_the_field(
-    client: TestClient, overrides: dict[str, Any], loc: list[str | int], message: str,
+    seeker_client: TestClient, overrides: dict[str, Any], loc: list[str | int], message: str,
 ) -> None:
-    response = client.post("/v1/seekers", json=seeker_body(**overrides))
+    response = seeker_client.post("/v1/seekers", json=seeker_body(**overrides))
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
@@ -136,29 +148,29 @@ def test_invalid_profile_is_a_422_problem_naming_the_field(
     assert message in problem["detail"]
 
 
-def test_invalid_patch_is_a_422_and_changes_nothing(client: TestClient) -> None:
-    seeker = create_seeker(client)
-    response = client.patch(f"/v1/seekers/{seeker['id']}", json={"stay_factors": {"parking": "high"}})
+def test_invalid_patch_is_a_422_and_changes_nothing(seeker_client: TestClient) -> None:
+    seeker = create_seeker(seeker_client)
+    response = seeker_client.patch(f"/v1/seekers/{seeker['id']}", json={"stay_factors": {"parking": "high"}})
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "stay_factors", "parking", "[key]"]
-    put = client.put(f"/v1/seekers/{seeker['id']}", json=seeker_body(skills=[{"name": "sykepleie", "level": 6}]))
+    put = seeker_client.put(f"/v1/seekers/{seeker['id']}", json=seeker_body(skills=[{"name": "sykepleie", "level": 6}]))
     assert put.status_code == 422
-    assert client.get(f"/v1/seekers/{seeker['id']}").json() == seeker
+    assert seeker_client.get(f"/v1/seekers/{seeker['id']}").json() == seeker
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
-def test_malformed_id_is_a_422(client: TestClient, method: str) -> None:
+def test_malformed_id_is_a_422(seeker_client: TestClient, method: str) -> None:
     body = seeker_body() if method in {"PUT", "PATCH"} else None
-    response = client.request(method, "/v1/seekers/not-a-uuid", json=body)
+    response = seeker_client.request(method, "/v1/seekers/not-a-uuid", json=body)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["loc"] == ["path", "seeker_id"]
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
-def test_unknown_id_is_a_404_problem(client: TestClient, method: str) -> None:
+def test_unknown_id_is_a_404_problem(seeker_client: TestClient, method: str) -> None:
     body = seeker_body() if method in {"PUT", "PATCH"} else None
-    response = client.request(method, f"/v1/seekers/{UNKNOWN_ID}", json=body)
+    response = seeker_client.request(method, f"/v1/seekers/{UNKNOWN_ID}", json=body)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()

@@ -91,12 +91,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
     """Every method the OpenAPI document lists for the paths that match `path`."""
-    methods: set[str] = set()
-    for template, operations in app.openapi().get("paths", {}).items():
-        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, path):
-            methods.update(method.upper() for method in operations if method.upper() in HTTP_METHODS)
-    return sorted(methods)
+    paths: dict[str, dict[str, Any]] = app.openapi().get("paths", {})
+    if path in paths:  # a literal path wins over templates, as in the router (`/postings/import`, not `/postings/{id}`)
+        matching = [paths[path]]
+    else:
+        matching = [
+            operations for template, operations in paths.items()
+            if re.match("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$", path)
+        ]
+    return sorted({method.upper() for operations in matching for method in operations if method.upper() in HTTP_METHODS})
 
 
 def _reason(status: int) -> str:

@@ -77,12 +77,15 @@ def check_pairs(ids: IdArray, vectors: FloatArray) -> None:
 
 
 def check_unit_norm(vectors: FloatArray, tolerance: float = 1e-3) -> None:
-    """Raise unless every row has L2 norm 1 within `tolerance`: inner-product scores are cosines only then."""
+    """Raise unless every row has L2 norm 1 (or is all zero, as embedders return for empty text) within `tolerance`."""
     if not len(vectors):
         return
     norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))  # no (n, dim) temporary, unlike np.linalg.norm
-    if np.any(np.abs(norms - 1.0) > tolerance):
-        raise ValueError(f"vectors must be L2-normalised, got norms from {norms.min():.4g} to {norms.max():.4g}")
+    bad = (np.abs(norms - 1.0) > tolerance) & (norms > tolerance)
+    if np.any(bad):
+        raise ValueError(
+            f"vectors must be L2-normalised, got norms from {norms[bad].min():.4g} to {norms[bad].max():.4g}"
+        )
 
 
 def normalize(vectors: npt.ArrayLike) -> FloatArray:

@@ -14,19 +14,26 @@ from jobmatch.index.base import MISSING_ID, FloatArray, IdArray, as_ids, as_matr
 
 IndexKind = Literal["auto", "flat", "hnsw"]
 
-# Chosen by measurement with `benchmarks/search.py` (384-d vectors calibrated on MiniLM embeddings, k=50, one query
-# at a time, 2 shared cores); the run and its table are in that script's docstring and benchmarks/out/search.json.
+# The four values below were chosen by measurement with `benchmarks/search.py` (384-d vectors calibrated on MiniLM
+# embeddings of job text, Recall@50 against exact search, one query at a time, a shared 2-core host); the table of
+# the default run is in that script's docstring.
+#
+# HNSW's p99 is already lower at 10k (0.10-0.24 ms vs 0.52 ms exact), but exact search stays under 1 ms p99 up to
+# 20k (0.91 ms): below that HNSW would give up exact results, millisecond builds and deletion for no visible gain.
+# Beyond it exact search grows linearly (50k: 2.4 ms p50; 100k: 11 ms p50, 19 ms p99; 1M: 86 ms p50, 199 ms p99)
+# while HNSW stays at 0.1-0.4 ms p99.
 DEFAULT_HNSW_THRESHOLD = 20_000
-"""Above this many vectors `kind="auto"` builds HNSW. HNSW's p99 is lower from 10k up (0.17-0.23 vs 0.36 ms exact);
-from 20k exact grows past 1 ms (50k: 2.4 ms p50, 100k: 6-13 ms p50 and p99 up to 20 ms on a busy host) while HNSW
-stays near 0.1-0.2 ms at Recall@50 >= 0.997. Below it exact search is < 1 ms, exact, and builds in milliseconds."""
+"""Above this many vectors `kind="auto"` builds HNSW instead of exact search."""
+# At 100k, M=16 matched M=32 and M=48 on recall (1.000 at efSearch 128) with 7% less memory (161 vs 173 MB).
 HNSW_M = 16
-"""Graph degree. At 100k, M=16 matched M=32 and M=48 on recall (1.000 at efSearch 128) with 7% less memory."""
+"""HNSW graph degree."""
+# At 100k, efConstruction=64 left Recall@50 at 0.991 (M=16) where 128 reached 1.000; 200 added nothing (M=32).
+# A 1M-vector build at 128 costs ~290 CPU-seconds (10-15 min wall on the overloaded shared host it was measured on).
 HNSW_EF_CONSTRUCTION = 128
-"""Build beam. At 100k efConstruction=64 capped Recall@50 near 0.991 (M=16) while 128 reached 1.000; 200 added nothing.
-A 1M-vector build costs ~300 CPU-seconds (about 2.5 min on 2 idle cores)."""
+"""HNSW build-time beam width."""
+# Recall@50 is 1.000 at 100k (p99 0.22 ms) and 0.960 at 1M (p99 0.4-0.6 ms), where 128 gives only 0.935 and 64 0.918.
 DEFAULT_EF_SEARCH = 256
-"""Search beam. Recall@50 is 1.000 at 100k (p99 0.2 ms) and 0.96 at 1M (p99 0.6 ms), where 128 gives only 0.935."""
+"""HNSW search-time beam width stored in built indexes; FAISS raises it to k when k is larger."""
 
 
 def build_index(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import PostingRow
@@ -66,12 +66,21 @@ class Ranking:
 
 
 def _occupation_candidates(session: Session, profile: SeekerIn, now: datetime) -> list[int]:
+    """Active postings with a wished occupation code; a shorter code (an ISCO group) matches every code under it."""
     codes = sorted({occupation.code for occupation in profile.wishes.occupations})
     if not codes:
         return []
+    exact = [code for code in codes if len(code) >= 4]
+    groups = [code for code in codes if len(code) < 4]
+    matches = []
+    if exact:
+        matches.append(PostingRow.occupation_codes.overlap(exact))
+    if groups:
+        code = func.unnest(PostingRow.occupation_codes).column_valued("code")
+        matches.append(select(code).where(or_(*(code.startswith(group) for group in groups))).exists())
     query = (
         select(PostingRow.id)
-        .where(postings_repository.is_active(now), PostingRow.occupation_codes.overlap(codes))
+        .where(postings_repository.is_active(now), or_(*matches))
         .order_by(PostingRow.id.desc())
         .limit(OCCUPATION_CANDIDATES)
     )

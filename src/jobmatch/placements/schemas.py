@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class LeftBecause(StrEnum):
@@ -31,7 +31,14 @@ class PlacementIn(BaseModel):
 
     seeker_id: uuid.UUID
     posting_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
-    start_date: date
+    start_date: date = Field(description="The first working day (an ISO date).")
+
+    @field_validator("start_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        if not isinstance(value, str | date):
+            raise ValueError("start_date must be an ISO date such as 2026-01-05")  # lax mode would read a number as a timestamp
+        return value
 
 
 class FollowUpIn(BaseModel):

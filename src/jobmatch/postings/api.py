@@ -95,7 +95,8 @@ def replace_posting(
     return out
 
 
-@router.delete("/{posting_id:int}", status_code=status.HTTP_204_NO_CONTENT, **access(Rule.POSTINGS_WRITE, errors=(NotFound, InvalidRequest)))
+@router.delete("/{posting_id:int}", status_code=status.HTTP_204_NO_CONTENT,
+               **access(Rule.POSTINGS_WRITE, errors=(NotFound, InvalidRequest)))
 def delete_posting(posting_id: PostingId, session: SessionDep, index: IndexDep) -> Response:
     service.delete(session, posting_id=posting_id)
     searchable.forget(index=index, posting_ids=[posting_id])

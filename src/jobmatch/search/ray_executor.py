@@ -72,6 +72,7 @@ class RayExecutor:
         workers: int | None = None,
         cpus_per_worker: float = 1.0,
         max_in_flight: int | None = None,
+        start_timeout: float = 600.0,
     ) -> None:
         """`model_id` is the driver's (loaded here when not given); `workers` defaults to the cluster's CPUs / cpus_per_worker."""
         ray = import_ray()
@@ -97,7 +98,7 @@ class RayExecutor:
         ]
         self.max_in_flight = max_in_flight or 2 * len(self._actors)
         try:
-            self._check_models()
+            self._check_models(start_timeout)
         except BaseException:
             self.close()
             raise
@@ -106,8 +107,16 @@ class RayExecutor:
     def worker_count(self) -> int:
         return len(self._actors)
 
-    def _check_models(self) -> None:
-        identities: list[tuple[str, int, str]] = self._ray.get([actor.identity.remote() for actor in self._actors])
+    def _check_models(self, timeout: float) -> None:
+        errors = self._ray.exceptions
+        try:
+            identities: list[tuple[str, int, str]] = self._ray.get([actor.identity.remote() for actor in self._actors], timeout=timeout)
+        except errors.GetTimeoutError as error:
+            raise RayExecutorError(
+                f"{len(self._actors)} Ray workers did not start within {timeout:.0f} s; does the cluster have the CPUs free?"
+            ) from error
+        except errors.RayError as error:
+            raise RayExecutorError(f"a Ray worker could not load the embedding model: {error}") from error
         for worker_model, _dim, node in identities:
             if worker_model != self.model_id:
                 raise RayExecutorError(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+# Strict numbers and booleans: JSON `true` is not a number and `0` not a boolean, as the schema says.
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from jobmatch.postings.schemas import Occupation
 from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, StayFactor, WorkHours
@@ -14,20 +15,52 @@ from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, S
 ShortText = Annotated[str, Field(max_length=500)]
 
 
+def _no_number(value: object) -> object:
+    if isinstance(value, int | float):
+        raise ValueError("a date is a string, YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_no_number)]
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text and JSONB cannot hold U+0000: refuse it as invalid input instead of failing on write."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text may not contain the NUL character (U+0000)")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _without_nul(key)
+            _without_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _without_nul(item)
+    return value
+
+
+class StoredText(BaseModel):
+    """Input that ends up in the database."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return _without_nul(data)
+
+
 class Experience(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, Field(min_length=1, max_length=500)]
     description: Annotated[str, Field(max_length=10_000)] = ""
-    years: Annotated[float, Field(ge=0, le=70)] | None = None
+    years: Annotated[StrictFloat, Field(ge=0, le=70)] | None = None
 
 
 class SeekerSkill(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    level: Annotated[int, Field(ge=1, le=5, description="Self-rated, 1 (beginner) to 5 (expert).")] = 3
-    wants_to_use: bool = True
+    level: Annotated[StrictInt, Field(ge=1, le=5, description="Self-rated, 1 (beginner) to 5 (expert).")] = 3
+    wants_to_use: StrictBool = True
 
 
 class WishedLocation(BaseModel):
@@ -35,7 +68,7 @@ class WishedLocation(BaseModel):
 
     postal_code: Annotated[str, Field(pattern=r"^\d{4}$")] | None = None
     municipality: ShortText | None = None
-    max_distance_km: Annotated[float, Field(gt=0, le=2_000)] | None = None
+    max_distance_km: Annotated[StrictFloat, Field(gt=0, le=2_000)] | None = None
 
     @model_validator(mode="after")
     def _somewhere(self) -> Self:
@@ -54,8 +87,10 @@ class Wishes(BaseModel):
     remote: list[Remote] = []
     sectors: list[Sector] = []
     work_hours: list[WorkHours] = []
-    earliest_start: date | None = None
-    min_salary_nok: Annotated[int, Field(ge=0, le=10_000_000, description="Lowest yearly pay (NOK) the seeker accepts.")] | None = None
+    earliest_start: IsoDate | None = None
+    min_salary_nok: Annotated[
+        StrictInt, Field(ge=0, le=10_000_000, description="Lowest yearly pay (NOK) the seeker accepts.")
+    ] | None = None
 
 
 class NotForMe(BaseModel):
@@ -71,7 +106,7 @@ class NotForMe(BaseModel):
 StayFactors = dict[StayFactor, Importance]
 
 
-class SeekerIn(BaseModel):
+class SeekerIn(StoredText):
     """A seeker's whole profile (PUT and POST)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -92,7 +127,7 @@ class SeekerIn(BaseModel):
     )
 
 
-class SeekerPatch(BaseModel):
+class SeekerPatch(StoredText):
     """Top-level fields to replace; fields left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
@@ -136,7 +171,7 @@ class Preferences(BaseModel):
     caseworker_access: StrictBool = Field(description="Caseworkers assigned to me may read my profile and matches.")
 
 
-class Assignment(BaseModel):
+class Assignment(StoredText):
     """Where a seeker is followed up, and whether their address is protected (admin)."""
 
     model_config = ConfigDict(extra="forbid")
