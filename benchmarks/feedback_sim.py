@@ -14,7 +14,8 @@ Bergen, Oslo and Trondheim), each at one of 4 employers per occupation and regio
 
 Seekers have a hidden truth: an occupation, a home, a commute limit (10, 20 or 30 km), hours they will not work, whether
 only a permanent job will do, and maybe a wished extent. They declare what seekers usually declare: the occupation, their
-home (50 km), experience and skills, and no stay-factor importances. A posting is relevant iff it meets the whole truth.
+home (50 km), experience and skills, and at most a low or medium importance for commute (nothing else). A posting is
+relevant iff it meets the whole truth.
 
 1. Feedback. A seeker goes through their list (top 10, re-ranked after each pass; further down once all ten are seen) and
    records one event per posting they have not acted on: `saved` when it is relevant, otherwise `dismissed` with the
@@ -24,7 +25,8 @@ home (50 km), experience and skills, and no stay-factor importances. A posting i
 2. Stay prior. A history of placements at random postings, each followed up at 12 months and staying with the employer's
    hidden probability, then the prior refresh. For each seeker's declared profile, with the prior on and off
    (`use_stay_prior`): the mean hidden retention of the top 10 postings (the expected 12-month stay rate of a job picked
-   from them), that of the best-ranked relevant posting (the job they would take), and precision@10.
+   from them), that of the best-ranked relevant posting (the job they would take), and precision@10 — for the declared
+   profiles, and for the same seekers after their 20 events with suggestions accepted.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ from jobmatch.search.versions import IndexStore
 from jobmatch.seekers import service as seekers
 from jobmatch.seekers.schemas import Experience, SeekerIn, SeekerSkill, WishedLocation, Wishes
 from jobmatch.stay_prior import service as stay_prior
-from jobmatch.vocab import EngagementType, Extent, OccupationSystem, WorkHours
+from jobmatch.vocab import EngagementType, Extent, Importance, OccupationSystem, StayFactor, WorkHours
 
 REPO = Path(__file__).resolve().parents[1]
 GEONAMES = REPO.parent / "shared" / "data" / "geo-no" / "NO.txt"
@@ -248,7 +250,7 @@ def new_truth(rng: random.Random, market: Market) -> Truth:
 
 
 def declared(truth: Truth, rng: random.Random) -> SeekerIn:
-    """What seekers usually declare: occupation, home, experience and skills; no stay-factor importances."""
+    """What seekers usually declare: occupation, home, experience and skills; commute rated none, low or medium."""
     title = truth.job.titles[0]
     return SeekerIn(
         summary=f"Jeg er {title.lower()} og ser etter en ny jobb.",
@@ -256,7 +258,7 @@ def declared(truth: Truth, rng: random.Random) -> SeekerIn:
         skills=[SeekerSkill(name=skill, level=4) for skill in rng.sample(truth.job.skills, k=3)],
         wishes=Wishes(occupations=[truth.job.occupation],
                       locations=[WishedLocation(postal_code=truth.home.postal_code, max_distance_km=DECLARED_KM)]),
-        stay_factors={},
+        stay_factors={StayFactor.COMMUTE: rng.choice((Importance.NONE, Importance.LOW, Importance.MEDIUM))},
     )
 
 
@@ -389,6 +391,7 @@ def run(url: str, *, seekers_count: int, postings_count: int, history: int, seed
     profiles = [declared(truth, rng) for truth in truths]
     arms = {"dismissals only": Arm(), "dismissals + accepted suggestions": Arm()}
     declared_only: list[float] = []
+    learned: list[tuple[Truth, uuid.UUID]] = []
     ceiling = [min(TOP, sum(truth.reason(ad) is None for ad in market.ads.values())) / TOP for truth in truths]
     for number, (truth, profile) in enumerate(zip(truths, profiles, strict=True), start=1):
         for name, arm in arms.items():
@@ -398,6 +401,8 @@ def run(url: str, *, seekers_count: int, postings_count: int, history: int, seed
             arm.precision[0].append(at_start)
             if name == "dismissals only":
                 declared_only.append(at_start)
+            else:
+                learned.append((truth, seeker_id))
             give_feedback(session_factory, snapshot, embedder, market, truth, seeker_id, arm, accept=name != "dismissals only")
         if number % 10 == 0:
             log(f"feedback: {number}/{seekers_count} seekers")
@@ -405,7 +410,8 @@ def run(url: str, *, seekers_count: int, postings_count: int, history: int, seed
     prior_summary = place_history(session_factory, embedder, market, rng, history)
     log(f"history: {prior_summary['placements_counted']} placements; published {prior_summary['published']}")
     people = [(truth, new_seeker(session_factory, embedder, profile)) for truth, profile in zip(truths, profiles, strict=True)]
-    stay = stay_effect(session_factory, snapshot, embedder, market, people)
+    stay = {"declared": stay_effect(session_factory, snapshot, embedder, market, people),
+            "after_feedback": stay_effect(session_factory, snapshot, embedder, market, learned)}
     engine.dispose()
     return {
         "seed": seed, "seekers": seekers_count, "postings": len(market.ads), "history_placements": history,
@@ -438,12 +444,13 @@ def report(result: dict[str, Any]) -> None:
     print()
     print(f"stay prior from {result['history_placements']} past placements (k = {K}; published cells "
           f"{stay['refresh']['published']}, overall 12-month stay rate {stay['refresh']['overall_rate']:.3f})")
-    print(f"{'':38} {'without':>9} {'with':>9} {'change':>9}")
-    for metric, label in (("top10_retention", f"12-month stay rate, top {TOP} postings"),
-                          ("taken_retention", "12-month stay rate, job taken"),
-                          ("precision", f"precision@{TOP}")):
-        without, with_prior = stay["without"][metric], stay["with"][metric]
-        print(f"{label:38} {without:9.3f} {with_prior:9.3f} {with_prior - without:+9.3f}")
+    for profiles, label in (("declared", "declared profiles"), ("after_feedback", "after 20 events, suggestions accepted")):
+        print(f"{label:38} {'without':>9} {'with':>9} {'change':>9}")
+        for metric, words in (("top10_retention", f"  12-month stay rate, top {TOP} postings"),
+                              ("taken_retention", "  12-month stay rate, job taken"),
+                              ("precision", f"  precision@{TOP}")):
+            without, with_prior = stay[profiles]["without"][metric], stay[profiles]["with"][metric]
+            print(f"{words:38} {without:9.3f} {with_prior:9.3f} {with_prior - without:+9.3f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

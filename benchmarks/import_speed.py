@@ -30,6 +30,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -278,12 +279,16 @@ def _process_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def in_a_fresh_process() -> ProcessPoolExecutor:
+    """One spawned worker: its peak RSS is the import's own, and a crash raises instead of hanging."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
 def run_import(
     label: str, url: str, path: Path, limit: int, batch_size: int, *, trace: bool = False, profile: str | None = None,
 ) -> Run:
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        result = pool.apply(import_file, (url, str(path), limit, batch_size, trace, profile))
+    with in_a_fresh_process() as pool:
+        result = pool.submit(import_file, url, str(path), limit, batch_size, trace, profile).result()
     run = Run(label=label, lines=limit, **result)
     traced = f", traced peak {run.traced_peak_mib:,.1f} MiB" if run.traced_peak_mib is not None else ""
     server = f" + server {run.server_cpu_seconds:.1f}" if run.server_cpu_seconds is not None else ""
@@ -296,9 +301,8 @@ def run_import(
 
 def idle_rss_mib(url: str) -> float:
     """Peak RSS of a child that sets up everything an import needs but imports nothing: the floor."""
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        return float(pool.apply(_idle_rss, (url,)))
+    with in_a_fresh_process() as pool:
+        return float(pool.submit(_idle_rss, url).result())
 
 
 def _idle_rss(url: str) -> float:

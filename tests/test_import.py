@@ -252,11 +252,30 @@ def test_nav_feed_imported_twice_is_unchanged(client: TestClient) -> None:
     assert (report["created"], report["updated"], report["unchanged"], report["rejected"]) == (0, 0, 9, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="nav._location title-cases 'og' in county and municipality names")
 def test_nav_county_names_keep_their_lower_case_words(client: TestClient) -> None:
     import_ndjson(client, NAV_FEED.read_bytes(), fmt="nav")
     adviser = next(p for p in postings_by_external_id(client).values() if p["title"].startswith("Rådgiver"))
     assert adviser["locations"][0]["county"] == "Møre og Romsdal"
+
+
+def test_a_withdrawn_feed_ad_is_deactivated_and_can_come_back(client: TestClient) -> None:
+    import_ndjson(client, NAV_FEED.read_bytes(), fmt="nav")
+    ad = next(line for line in nav_feed_lines() if "ad_content" not in line and line.get("uuid"))
+    withdrawn = import_ndjson(client, ndjson({"uuid": ad["uuid"], "status": "INACTIVE", "ad_content": None}), fmt="nav")
+    assert (withdrawn["updated"], withdrawn["rejected"]) == (1, 0)
+    assert postings_by_external_id(client)[ad["uuid"]]["status"] == "inactive"
+    again = import_ndjson(client, ndjson({"uuid": ad["uuid"], "status": "INACTIVE", "ad_content": None}), fmt="nav")
+    assert (again["updated"], again["unchanged"]) == (0, 1)
+    republished = import_ndjson(client, ndjson(ad), fmt="nav")
+    assert republished["updated"] == 1
+
+
+def test_a_nul_character_rejects_its_line_and_keeps_the_rest(client: TestClient) -> None:
+    good, bad = posting_body("good"), posting_body("bad", title="Sykepleier\u0000")
+    report = import_ndjson(client, ndjson(good, bad) + json.dumps(posting_body("x", description="a\x00b")).encode() + b"\n")
+    assert (report["created"], report["rejected"]) == (1, 2)
+    assert all("NUL" in rejected["reason"] for rejected in report["rejected_lines"])
+    assert client.post("/v1/postings", json=posting_body("nul", title="a\x00")).status_code == 422
 
 
 ENGAGEMENT_TYPES = {"Fast": "permanent", "Vikariat": "temporary", "Engasjement": "temporary"}

@@ -59,6 +59,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def _is_plain_stderr(handler: logging.Handler) -> bool:
+    """Python's default handler (from logging.basicConfig): ours replaces it, or every line prints twice."""
+    return type(handler) is logging.StreamHandler and getattr(handler, "stream", None) is sys.stderr
+
+
 def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
@@ -68,7 +73,9 @@ def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s [%(request_id)s] %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace only the handler installed before: handlers others attached (a test runner's capture) stay.
+    handler.name = "jobmatch"
+    root.handlers[:] = [h for h in root.handlers if h.name != "jobmatch" and not _is_plain_stderr(h)] + [handler]
     root.setLevel(level.upper())
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).setLevel(logging.WARNING)

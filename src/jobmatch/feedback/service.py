@@ -6,10 +6,9 @@ import base64
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobmatch.db.tables import PostingRow, SeekerEventRow, SeekerRow, SuggestionRow
+from jobmatch.db.tables import SeekerEventRow, SeekerRow, SuggestionRow
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import scrub_personal_data
 from jobmatch.errors import Conflict, InvalidRequest, NotFound
@@ -27,9 +26,9 @@ from jobmatch.feedback.schemas import (
     SuggestionStatus,
 )
 from jobmatch.feedback.suggestions import LEARNING_REASONS, applied, propose
+from jobmatch.matching.ranking import load_postings
 from jobmatch.matching.schemas import Words
-from jobmatch.postings.schemas import PostingOut
-from jobmatch.postings.service import to_out as posting_out
+from jobmatch.postings import repository as postings_repository
 from jobmatch.seekers import service as seekers_service
 from jobmatch.seekers.schemas import SeekerIn
 from jobmatch.vocab import WorkHours
@@ -40,14 +39,9 @@ def _event_out(row: SeekerEventRow) -> EventOut:
                     reason=DismissReason(row.reason) if row.reason else None, note=row.note, at=row.at)
 
 
-def _postings(session: Session, posting_ids: list[int]) -> list[PostingOut]:
-    rows = session.scalars(select(PostingRow).where(PostingRow.id.in_(posting_ids)).order_by(PostingRow.id))
-    return [posting_out(row) for row in rows]
-
-
 def record(session: Session, *, seeker: SeekerRow, event: EventIn) -> EventRecorded:
     """Store the event; a dismissal with a reason that can teach something may create or strengthen a suggestion."""
-    if session.get(PostingRow, event.posting_id) is None:
+    if postings_repository.get(session, event.posting_id) is None:
         raise NotFound(f"no posting with id {event.posting_id}")
     row = repository.add_event(session, {
         "seeker_id": seeker.id, "posting_id": event.posting_id, "kind": event.kind.value,
@@ -66,10 +60,10 @@ def consider(session: Session, *, seeker: SeekerRow, reason: DismissReason) -> S
     """The pending suggestion for this reason after the latest dismissals: created, refreshed, or none."""
     since = repository.last_decided_at(session, seeker_id=seeker.id, reason=reason)
     posting_ids = repository.dismissed_since(session, seeker_id=seeker.id, reason=reason, since=since)
-    postings = _postings(session, posting_ids) if reason in (DismissReason.WRONG_EXTENT, DismissReason.WRONG_HOURS) else []
+    postings = load_postings(session, posting_ids) if reason in (DismissReason.WRONG_EXTENT, DismissReason.WRONG_HOURS) else []
     liked: set[WorkHours] = set()
     if reason is DismissReason.WRONG_HOURS:
-        liked = {hours for posting in _postings(session, repository.liked_posting_ids(session, seeker_id=seeker.id))
+        liked = {hours for posting in load_postings(session, repository.liked_posting_ids(session, seeker_id=seeker.id))
                  for hours in posting.work_hours}
     proposal = propose(reason, seekers_service.to_profile(seeker), dismissals=len(posting_ids), postings=postings, liked_hours=liked)
     if proposal is None:

@@ -9,10 +9,11 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.postings import repository
-from jobmatch.postings.nav import from_nav
+from jobmatch.postings.nav import Withdrawn, from_nav
 from jobmatch.postings.schemas import ImportReport, PostingIn, RejectedLine
 from jobmatch.postings.service import row_values
 
@@ -24,7 +25,7 @@ class ImportFormat(StrEnum):
     NAV = "nav"
 
 
-def parse_line(line: bytes | str, fmt: ImportFormat) -> tuple[PostingIn, dict[str, Any] | None]:
+def parse_line(line: bytes | str, fmt: ImportFormat) -> tuple[PostingIn, dict[str, Any] | None] | Withdrawn:
     if fmt is ImportFormat.JOBMATCH:
         return PostingIn.model_validate_json(line), None
     entry = json.loads(line)
@@ -56,7 +57,8 @@ class Importer:
     batch_size: int = 1_000
     on_written: Callable[[list[int]], None] | None = None
     report: ImportReport = field(default_factory=ImportReport)
-    _batch: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    _batch: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    _withdrawn: dict[tuple[str, str], int] = field(default_factory=dict)
     _line_number: int = 0
 
     def feed(self, lines: Iterable[bytes | str]) -> None:
@@ -65,28 +67,52 @@ class Importer:
             if not line.strip():
                 continue
             try:
-                posting, raw = parse_line(line, self.fmt)
+                parsed = parse_line(line, self.fmt)
             except (ValueError, KeyError, TypeError) as error:
                 self._reject(self._line_number, describe(error))
                 continue
+            if isinstance(parsed, Withdrawn):
+                self._withdrawn[(parsed.source, parsed.external_id)] = self._line_number
+                continue
+            posting, raw = parsed
             key = (posting.source, posting.external_id)
-            if key in self._batch:
+            if key in self._batch or key in self._withdrawn:
                 self.flush()
-            self._batch[key] = row_values(posting, raw=raw)
+            self._batch[key] = (self._line_number, row_values(posting, raw=raw))
             if len(self._batch) >= self.batch_size:
                 self.flush()
 
     def flush(self) -> None:
-        if not self._batch:
-            return
-        rows = list(self._batch.values())
-        self._batch.clear()
-        with self.session_factory.begin() as session:
-            written = repository.upsert_many(session, rows)
+        """Write the pending batch; if the database refuses it, write line by line so only bad lines are lost."""
+        batch, self._batch = list(self._batch.values()), {}
+        withdrawn, self._withdrawn = list(self._withdrawn), {}
+        if batch:
+            try:
+                with self.session_factory.begin() as session:
+                    self._count(repository.upsert_many(session, [values for _, values in batch]), len(batch))
+            except DBAPIError:
+                for line, values in batch:
+                    self._write_one(line, values)
+        if withdrawn:
+            with self.session_factory.begin() as session:
+                changed = repository.deactivate_keys(session, withdrawn)
+            self.report.updated += len(changed)
+            self.report.unchanged += len(withdrawn) - len(changed)
+            if changed and self.on_written is not None:
+                self.on_written(changed)
+
+    def _write_one(self, line: int, values: dict[str, Any]) -> None:
+        try:
+            with self.session_factory.begin() as session:
+                self._count(repository.upsert_many(session, [values]), 1)
+        except DBAPIError as error:
+            self._reject(line, f"the database refused this posting: {type(error.orig or error).__name__}")
+
+    def _count(self, written: list[tuple[int, bool]], rows: int) -> None:
         created = sum(1 for _, was_created in written if was_created)
         self.report.created += created
         self.report.updated += len(written) - created
-        self.report.unchanged += len(rows) - len(written)
+        self.report.unchanged += rows - len(written)
         if written and self.on_written is not None:
             self.on_written([posting_id for posting_id, _ in written])
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jobmatch.postings.schemas import PostingIn
+from jobmatch.storable import without_nul
 from jobmatch.vocab import EngagementType, Extent, OccupationSystem, PostingStatus, Remote, Sector, WorkHours
 
 NAV_SOURCE = "nav"
@@ -51,8 +53,21 @@ COUNTRIES = {"norge": "NO", "norway": "NO", "sverige": "SE", "danmark": "DK"}
 _PERCENT = re.compile(r"(\d{1,3})\s*%")
 
 
-def from_nav(entry: dict[str, Any]) -> tuple[PostingIn, dict[str, Any]]:
-    """A posting and the raw ad kept beside it. Accepts the `ad_content` object or a whole feed entry."""
+@dataclass(frozen=True)
+class Withdrawn:
+    """A feed entry for an ad that was removed: the feed sends its uuid with `ad_content: null`."""
+
+    source: str
+    external_id: str
+
+
+def from_nav(entry: dict[str, Any]) -> tuple[PostingIn, dict[str, Any]] | Withdrawn:
+    """A posting and the raw ad kept beside it, or a withdrawal. Accepts the `ad_content` object or a whole feed entry."""
+    without_nul(entry)
+    if "ad_content" in entry and entry["ad_content"] is None:
+        if not entry.get("uuid"):
+            raise ValueError("a withdrawn ad (ad_content null) needs its uuid")
+        return Withdrawn(NAV_SOURCE, str(entry["uuid"]))
     ad = entry.get("ad_content", entry)
     if not isinstance(ad, dict):
         raise ValueError("ad_content must be an object")
@@ -120,12 +135,24 @@ def _location(raw: dict[str, Any]) -> dict[str, Any] | None:
     country = str(raw.get("country") or "").strip()
     location = {
         "postal_code": raw.get("postalCode") if re.fullmatch(r"\d{4}", str(raw.get("postalCode") or "")) else None,
-        "municipality": str(municipality).title() if municipality else None,
+        "municipality": place_name(str(municipality)) if municipality else None,
         "municipality_code": raw.get("municipalCode") if re.fullmatch(r"\d{4}", str(raw.get("municipalCode") or "")) else None,
-        "county": str(raw["county"]).title() if raw.get("county") else None,
+        "county": place_name(str(raw["county"])) if raw.get("county") else None,
         "country": COUNTRIES.get(country.casefold(), country or None),
     }
     return location if any(location.values()) else None
+
+
+_SMALL_WORDS = frozenset({"og", "i", "på", "ved", "under"})
+
+
+def place_name(name: str) -> str:
+    """NAV writes places in capitals: "MØRE OG ROMSDAL" becomes "Møre og Romsdal", "BØ I TELEMARK" "Bø i Telemark"."""
+    return re.sub(
+        r"\w+",
+        lambda m: m[0].lower() if m.start() and m[0].lower() in _SMALL_WORDS else m[0].capitalize(),
+        name.strip(),
+    )
 
 
 def _occupations(categories: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, literal_column, or_, select
+from sqlalchemy import ColumnElement, Text, bindparam, cast, column, delete, func, literal_column, or_, select, tuple_
 from sqlalchemy import update as sql_update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -83,13 +85,36 @@ def upsert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int,
     """
     if not rows:
         return []
-    values = insert(PostingRow).values(rows)
-    statement: ReturningInsert[tuple[int, bool]] = values.on_conflict_do_update(
-        index_elements=[PostingRow.source, PostingRow.external_id],
-        set_={name: values.excluded[name] for name in UPSERT_COLUMNS} | {"updated_at": literal_column("now()")},
-        where=PostingRow.content_hash != values.excluded.content_hash,
-    ).returning(PostingRow.id, literal_column("(xmax = 0)"))
-    return [(int(row[0]), bool(row[1])) for row in session.execute(statement)]
+    batch = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=_iso_datetime)
+    return [(int(row[0]), bool(row[1])) for row in session.execute(_upsert_statement(), {"rows": batch})]
+
+
+def _iso_datetime(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+@cache
+def _upsert_statement() -> ReturningInsert[tuple[int, bool]]:
+    """The batch arrives as one JSON array, unpacked by `jsonb_to_recordset`.
+
+    A multi-row VALUES list would carry 24 bind parameters per row (24,000 per batch) that SQLAlchemy compiles
+    and psycopg re-parses on every batch; this statement is compiled once and its text stays the same.
+    """
+    table = PostingRow.metadata.tables[PostingRow.__tablename__]  # Core, not ORM: an ORM insert takes the params as rows
+    names = ("source", "external_id", *UPSERT_COLUMNS)
+    incoming = (
+        func.jsonb_to_recordset(cast(bindparam("rows", type_=Text), JSONB))
+        .table_valued(*(column(name, table.c[name].type) for name in names))
+        .render_derived(name="incoming", with_types=True)
+    )
+    statement = insert(table).from_select(list(names), select(*(incoming.c[name] for name in names)))
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.source, table.c.external_id],
+        set_={name: statement.excluded[name] for name in UPSERT_COLUMNS} | {"updated_at": func.now()},
+        where=table.c.content_hash != statement.excluded.content_hash,
+    ).returning(table.c.id, literal_column("(xmax = 0)"))
 
 
 def deactivate_expired(session: Session, *, now: datetime) -> list[int]:
@@ -102,3 +127,20 @@ def deactivate_expired(session: Session, *, now: datetime) -> list[int]:
     )
     return [int(row[0]) for row in result]
 
+
+
+def deactivate_keys(session: Session, keys: list[tuple[str, str]]) -> list[int]:
+    """Mark the postings with these (source, external_id) inactive; returns the ids that changed."""
+    if not keys:
+        return []
+    result = session.execute(
+        sql_update(PostingRow)
+        .where(
+            tuple_(PostingRow.source, PostingRow.external_id).in_(keys),
+            PostingRow.status == PostingStatus.ACTIVE.value,
+        )
+        # A new hash, so the same ad sent again later (re-published) is written, not skipped as unchanged.
+        .values(status=PostingStatus.INACTIVE.value, updated_at=func.now(), content_hash="withdrawn")
+        .returning(PostingRow.id)
+    )
+    return [int(row[0]) for row in result]

@@ -8,6 +8,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from jobmatch.postings.sanitize import html_to_text
+from jobmatch.storable import IsoDateTime, StoredText
 from jobmatch.vocab import EngagementType, Extent, OccupationSystem, PostingStatus, Remote, Sector, WorkHours
 
 ShortText = Annotated[str, Field(max_length=500)]
@@ -50,7 +51,7 @@ class Occupation(BaseModel):
     label: ShortText | None = None
 
 
-class PostingIn(BaseModel):
+class PostingIn(StoredText):
     """A posting as a client sends it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -70,8 +71,8 @@ class PostingIn(BaseModel):
     remote: Remote | None = None
     work_hours: list[WorkHours] = []
     salary: ShortText | None = None
-    published_at: datetime | None = None
-    expires_at: datetime | None = None
+    published_at: IsoDateTime | None = None
+    expires_at: IsoDateTime | None = None
     application_due: ShortText | None = Field(default=None, description="A date, or free text such as 'snarest'.")
     status: PostingStatus = PostingStatus.ACTIVE
 

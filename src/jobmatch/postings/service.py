@@ -20,7 +20,11 @@ from jobmatch.vocab import PostingStatus
 
 def content_hash(posting: PostingIn) -> str:
     """A stable hash of everything a client can set: equal hashes mean nothing changed."""
-    canonical = json.dumps(posting.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _hash_of_dump(posting.model_dump(mode="json"))
+
+
+def _hash_of_dump(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -35,7 +39,7 @@ def row_values(posting: PostingIn, *, raw: dict[str, Any] | None = None) -> dict
         "occupation_codes": sorted({occ["code"] for occ in data["occupations"]}),
         "published_at": posting.published_at,
         "expires_at": posting.expires_at,
-        "content_hash": content_hash(posting),
+        "content_hash": _hash_of_dump(data),
         "raw": raw,
     }
 

@@ -3,48 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Annotated, Any, Self
+from datetime import datetime
+from typing import Annotated, Self
 
 # Strict numbers and booleans: JSON `true` is not a number and `0` not a boolean, as the schema says.
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from jobmatch.postings.schemas import Occupation
+from jobmatch.storable import IsoDate, StoredText
 from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, StayFactor, WorkHours
 
 ShortText = Annotated[str, Field(max_length=500)]
-
-
-def _no_number(value: object) -> object:
-    if isinstance(value, int | float):
-        raise ValueError("a date is a string, YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_no_number)]
-
-
-def _without_nul(value: Any) -> Any:
-    """PostgreSQL text and JSONB cannot hold U+0000: refuse it as invalid input instead of failing on write."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("text may not contain the NUL character (U+0000)")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _without_nul(key)
-            _without_nul(item)
-    elif isinstance(value, list):
-        for item in value:
-            _without_nul(item)
-    return value
-
-
-class StoredText(BaseModel):
-    """Input that ends up in the database."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        return _without_nul(data)
 
 
 class Experience(BaseModel):
