@@ -6,7 +6,13 @@ export HF_HUB_OFFLINE ?= 1
 
 .PHONY: run test lint typecheck pytest openapi clean
 
+# Postal-code coordinates for commute distances (GeoNames, CC BY 4.0); skipped when the file is absent.
+GEONAMES ?= ../shared/data/geo-no/NO.txt
+
 run: $(VENV)/.installed
+	$(BIN)/jobmatch db upgrade
+	@if [ -f "$(GEONAMES)" ]; then $(BIN)/jobmatch geo load "$(GEONAMES)"; \
+	else echo "no GeoNames file at $(GEONAMES): commute distances stay unknown (see README)"; fi
 	$(BIN)/jobmatch serve
 
 test: $(VENV)/.installed-test lint typecheck pytest

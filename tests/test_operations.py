@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.app import create_app
 from jobmatch.db import migrate
 from jobmatch.settings import Settings
+from tests.matching_support import build_index
 
 
-def test_healthz_and_readyz(client: TestClient) -> None:
+def test_healthz_and_readyz(client: TestClient, settings: Settings, session_factory: sessionmaker[Session]) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+    not_yet = client.get("/readyz")
+    assert not_yet.status_code == 503
+    assert not_yet.json()["checks"] == {
+        "database": "ok", "schema": "ok", "index": "no search index yet; run `jobmatch reindex`",
+    }
+    build_index(settings, session_factory)
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"]["database"] == "ok"
-    assert ready.json()["checks"]["schema"] == "ok"
+    assert ready.json() == {"ready": True, "checks": {"database": "ok", "schema": "ok", "index": "ok"}}
 
 
 def test_readyz_refuses_a_schema_that_is_behind(settings: Settings, engine: Engine) -> None:

@@ -107,3 +107,8 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.include_router(fairness_router, prefix="/v1")
     check_every_route_has_a_rule(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The factory uvicorn's worker processes call: settings from `JOBMATCH_*` variables."""
+    return create_app(Settings())

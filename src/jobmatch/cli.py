@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from jobmatch.fairness.cli import fairness_report
 from jobmatch.geo.cli import geo_app
 from jobmatch.logs import configure_logging
 from jobmatch.postings.importer import Importer, ImportFormat
+from jobmatch.privacy.pseudonyms import Pseudonyms, load_secret
 from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Environment, Settings
 from jobmatch.stay_prior.cli import refresh_in_batch, stay_prior_app
@@ -57,7 +59,7 @@ def database_url(settings: Settings) -> Iterator[str]:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (needs JOBMATCH_DATABASE_URL when above 1).")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the model and the index.")] = 1,
 ) -> None:
     """Start the API (and the embedded PostgreSQL when JOBMATCH_DATABASE_URL is unset).
 
@@ -75,12 +77,18 @@ def serve(
             if settings.demo_on_empty:
                 from jobmatch.demo.loader import load_demo_if_empty
 
-                load_demo_if_empty(make_session_factory(engine))
+                load_demo_if_empty(make_session_factory(engine), pseudonyms=Pseudonyms(load_secret(settings)))
             if IndexStore(settings.index_dir).current() is None:
                 typer.echo("building the first search index…", err=True)
                 _reindex(settings, engine, full=False, batch_size=256, executor_name="local", address=None)
         engine.dispose()
-        uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=None)
+        if workers > 1:
+            # Each worker builds its own app from the environment; the URL may be the embedded server's.
+            os.environ["JOBMATCH_DATABASE_URL"] = url
+            uvicorn.run("jobmatch.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                        log_config=None)
+        else:
+            uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=None)
 
 
 @db_app.command("upgrade")
@@ -157,7 +165,7 @@ def demo() -> None:
     with database_url(settings) as url:
         engine = make_engine(url)
         _require_current_schema(engine)
-        summary = load_demo(make_session_factory(engine))
+        summary = load_demo(make_session_factory(engine), pseudonyms=Pseudonyms(load_secret(settings)))
         engine.dispose()
     typer.echo(json.dumps(summary))
 

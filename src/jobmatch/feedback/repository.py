@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import SeekerEventRow, SuggestionRow
@@ -98,3 +98,13 @@ def suggestions(session: Session, *, seeker_id: uuid.UUID) -> list[SuggestionRow
 def suggestion(session: Session, *, seeker_id: uuid.UUID, suggestion_id: uuid.UUID) -> SuggestionRow | None:
     row = session.get(SuggestionRow, suggestion_id, with_for_update=True)
     return row if row is not None and row.seeker_id == seeker_id else None
+
+
+def decide(session: Session, row: SuggestionRow, *, status: SuggestionStatus) -> SuggestionRow:
+    """Record the decision at the database's clock, the one event times come from, so counting afresh compares like with like."""
+    session.execute(
+        update(SuggestionRow).where(SuggestionRow.id == row.id).values(status=status.value, decided_at=func.now()),
+        execution_options={"synchronize_session": False},
+    )
+    session.refresh(row)
+    return row

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import UTC, datetime
-
 from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import SeekerEventRow, SeekerRow, SuggestionRow
@@ -112,17 +110,13 @@ def accept(session: Session, *, seeker: SeekerRow, suggestion_id: uuid.UUID, emb
     if updated is None:
         raise Conflict("your profile already says this; the suggestion changes nothing")
     seekers_service.replace(session, seeker_id=seeker.id, profile=updated, embedder=embedder)
-    row.status, row.decided_at = SuggestionStatus.ACCEPTED.value, datetime.now(UTC)
-    session.flush()
-    return suggestion_out(row, profile=updated)
+    return suggestion_out(repository.decide(session, row, status=SuggestionStatus.ACCEPTED), profile=updated)
 
 
 def reject(session: Session, *, seeker: SeekerRow, suggestion_id: uuid.UUID) -> SuggestionOut:
     """Turn the suggestion down; the profile stays as it is, and the count of dismissals starts over."""
     row = _pending(session, seeker=seeker, suggestion_id=suggestion_id)
-    row.status, row.decided_at = SuggestionStatus.REJECTED.value, datetime.now(UTC)
-    session.flush()
-    return suggestion_out(row, profile=seekers_service.to_profile(seeker))
+    return suggestion_out(repository.decide(session, row, status=SuggestionStatus.REJECTED), profile=seekers_service.to_profile(seeker))
 
 
 def encode_cursor(before_id: int) -> str:

@@ -40,6 +40,9 @@ def readyz(state: StateDep) -> JSONResponse:
         checks["schema"] = "ok" if current == head else f"behind: at {current}, needs {head}; run `jobmatch db upgrade`"
     except Exception as exc:  # noqa: BLE001  (readiness reports any failure instead of raising)
         checks["database"] = f"unreachable: {type(exc).__name__}"
+    state.index.reload_if_changed()
+    snapshot = state.index.snapshot
+    checks["index"] = "ok" if snapshot is not None else "no search index yet; run `jobmatch reindex`"
     ready = all(value == "ok" for value in checks.values()) and "schema" in checks
     body = Readiness(ready=ready, checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
