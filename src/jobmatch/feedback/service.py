@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+
 from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import SeekerEventRow, SeekerRow, SuggestionRow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 
@@ -39,26 +40,51 @@ class SkillMatch:
     passage: str | None
 
 
-def _find(skill: str, posting_skills: list[str], sentences: list[str]) -> tuple[bool, str | None]:
-    stems = [stem(word) for word in content_words(skill)]
+@dataclass(frozen=True)
+class _PostingWords:
+    """A posting's words, split once so every skill of the seeker is looked up cheaply."""
+
+    folded: str
+    skills: list[tuple[str, list[tuple[str, str]]]]
+    sentences: list[tuple[str, list[str]]]
+
+    @classmethod
+    def of(cls, posting: PostingIn) -> _PostingWords:
+        sentences = [posting.title, *_SENTENCE.split(posting.description)]
+        return cls(
+            folded=fold(" ".join([posting.title, posting.description, *posting.skills])),
+            skills=[(skill, [(word, stem(word)) for word in content_words(skill)]) for skill in posting.skills],
+            sentences=[(sentence, content_words(sentence)) for sentence in sentences],
+        )
+
+
+@lru_cache(maxsize=4096)
+def _stems(skill: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in content_words(skill))
+
+
+def _find(skill: str, posting: _PostingWords) -> tuple[bool, str | None]:
+    stems = _stems(skill)
     if not stems:
         return False, None
-    for candidate in posting_skills:
-        words = content_words(candidate)
-        if all(any(word.startswith(s) or s.startswith(stem(word)) for word in words) for s in stems):
+    for candidate, stemmed in posting.skills:
+        if all(any(word.startswith(s) or s.startswith(word_stem) for word, word_stem in stemmed) for s in stems):
             return True, candidate
-    for sentence in sentences:
-        words = content_words(sentence)
+    if not all(s in posting.folded for s in stems):  # every stem must occur somewhere for a sentence to hold them all
+        return False, None
+    for sentence, words in posting.sentences:
         if all(any(word.startswith(s) for word in words) for s in stems):
             return True, sentence.strip()[:300]
     return False, None
 
 
 def skill_matches(posting: PostingIn, skills: list[SeekerSkill]) -> list[SkillMatch]:
-    sentences = [posting.title, *_SENTENCE.split(posting.description)]
+    if not skills:
+        return []
+    words = _PostingWords.of(posting)
     matches = []
     for skill in skills:
-        found, passage = _find(skill.name, posting.skills, sentences)
+        found, passage = _find(skill.name, words)
         matches.append(SkillMatch(skill.name, skill.level, skill.wants_to_use, found, passage))
     return matches
 

@@ -44,6 +44,8 @@ class Features:
     engagement: Signal
     stay_prior: Signal
     removed_by: list[Rule] = field(default_factory=list)
+    terms_text: str = ""
+    """The posting's lexical terms, kept to name the matched words for the items that are shown."""
 
 
 @dataclass(frozen=True)

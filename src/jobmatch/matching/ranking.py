@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -153,7 +153,8 @@ def measure_pair(
         employer=posting.employer.name if posting.employer else None,
         semantic=similarity,
         lexical=lexical,
-        matched_terms=snapshot.lexical.matched_terms(query.terms, posting_terms(posting)) if lexical > 0 else [],
+        matched_terms=[],  # filled by `with_matched_terms` for what is shown: it costs more than the whole score
+        terms_text=posting_terms(posting) if lexical > 0 else "",
         skills=skills,
         skills_signal=skills_signal(skills),
         occupation=occupation_signal(posting, query.profile),
@@ -162,6 +163,15 @@ def measure_pair(
         stay_prior=stay_prior,
         removed_by=removed_by,
     )
+
+
+def with_matched_terms(snapshot: IndexSnapshot, query: SeekerQuery, item: Scored) -> Scored:
+    """The same scored item, with the words that explain its lexical similarity (the score does not change)."""
+    features = item.features
+    if not features.terms_text or features.matched_terms:
+        return item
+    terms = snapshot.lexical.matched_terms(query.terms, features.terms_text)
+    return score(replace(features, matched_terms=terms), query.importances)
 
 
 def load_postings(session: Session, posting_ids: list[int]) -> list[PostingOut]:

@@ -19,7 +19,15 @@ from jobmatch.feedback import repository as feedback_repository
 from jobmatch.matching.constraints import Rule
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.formula import Features, Scored, score, summary_reasons
-from jobmatch.matching.ranking import Ranking, SeekerQuery, load_postings, measure, rank_postings, semantic_similarity
+from jobmatch.matching.ranking import (
+    Ranking,
+    SeekerQuery,
+    load_postings,
+    measure,
+    rank_postings,
+    semantic_similarity,
+    with_matched_terms,
+)
 from jobmatch.matching.schemas import (
     ComponentOut,
     Explanation,
@@ -110,7 +118,12 @@ def match_page(ranking: Ranking, *, cursor: str | None, limit: int, language: st
 
 def matches(session: Session, snapshot: IndexSnapshot, query: SeekerQuery, *, cursor: str | None, limit: int, language: str) -> MatchPage:
     """One page of the seeker's ranked list; the page's items go to the exposure log (the fairness report reads it)."""
-    page = match_page(rank_postings(session, snapshot, query), cursor=cursor, limit=limit, language=language)
+    ranking = rank_postings(session, snapshot, query)
+    offset = decode_cursor(cursor)
+    ranking.ranked[offset : offset + limit] = [
+        with_matched_terms(snapshot, query, item) for item in ranking.ranked[offset : offset + limit]
+    ]
+    page = match_page(ranking, cursor=cursor, limit=limit, language=language)
     if query.seeker_id is not None:
         shown = [(query.seeker_id, item.posting_id, item.rank) for item in page.items]
         exposures.record(session, list_kind=exposures.ListKind.MATCHES, index_version=page.index_version, shown=shown)
@@ -129,7 +142,7 @@ def explain(
     ranking = rank_postings(session, snapshot, query)
     position = ranking.position(posting_id)
     if position is not None:
-        scored = ranking.ranked[position - 1]
+        scored = with_matched_terms(snapshot, query, ranking.ranked[position - 1])
         return _explanation(seeker_id, ranking.index_version, scored, profile=query.profile, outcome="ranked", rank=position)
     removed = ranking.removed.get(posting_id)
     if removed is None:
@@ -139,9 +152,9 @@ def explain(
         semantic = {posting_id: semantic_similarity(snapshot, query, posting_id)}
         removed = measure(session, snapshot, query, postings, semantic, now=datetime.now(UTC))[0]
         if not removed.removed_by:
-            scored = score(removed, query.importances)
+            scored = with_matched_terms(snapshot, query, score(removed, query.importances))
             return _explanation(seeker_id, ranking.index_version, scored, profile=query.profile, outcome="not_retrieved", rank=None)
-    scored = score(removed, query.importances)
+    scored = with_matched_terms(snapshot, query, score(removed, query.importances))
     return _explanation(
         seeker_id, ranking.index_version, scored, profile=query.profile, outcome="removed", rank=None, rules=removed.removed_by
     )
