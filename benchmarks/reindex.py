@@ -6,13 +6,16 @@ Generates POSTINGS distinct postings from the demo generator's tables, imports t
 measures in one run, on the same machine state:
 
 (a) pure encoding: `embedder.encode` over exactly the texts a reindex embeds, in batches of --batch-size, no
-    database (run before and after (b), so the spread shows how steady the machine was);
-(b) a full reindex (`run_reindex(full=True)`) on an empty vector store, and its ratio to (a); goal < 1.10;
+    database;
+(b) a full reindex (`run_reindex(full=True)`) on an empty vector store, and its ratio to (a); goal < 1.10.
+    (a) and (b) alternate --rounds times, ending with (a), and the medians are compared: on a shared machine the
+    load drifts over minutes, and one (a) then one (b) can differ by 50% from that alone;
 (c) after changing --changed (1%) of the postings, an incremental reindex, and its ratio to (b); goal < 0.10.
 
 Each reindex is broken down: model time (measured inside the executor), vector store and bookkeeping around it,
-reading rows, FAISS + lexical build, write, verify. Wall and CPU seconds are both reported (CPU: this process plus
-its PostgreSQL backends), because on a shared machine the wall clock also measures the neighbours.
+reading rows, FAISS + lexical build, verify, and the rest (write, switch, prune). Three ratios for (b) / (a): wall
+clock; CPU seconds (this process plus its PostgreSQL backends), which move far less with the neighbours' load; and
+wall clock over the model time inside the same run, which no drift can touch.
 Without --database-url an embedded PostgreSQL is started in a temporary folder; with one, the benchmark works in a
 schema of its own (`jobmatch_reindex_benchmark`, dropped at the end).
 """
@@ -28,6 +31,7 @@ import pstats
 import random
 import resource
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -188,6 +192,13 @@ def _given(url: str) -> Iterator[str]:
     yield url
 
 
+def timed_encoding(engine: Engine, embedder: Embedder, texts: list[str], batch_size: int) -> Clock:
+    with Clock(engine) as clock:
+        encode_all(embedder, texts, batch_size)
+    print(f"(a) pure encoding        {clock.wall:8.1f} s  ({len(texts) / clock.wall:,.1f} texts/s)", flush=True)
+    return clock
+
+
 def reindex_texts(session_factory: sessionmaker[Session]) -> list[str]:
     """The passages a reindex embeds, read the way it reads them."""
     now = datetime.now(UTC)
@@ -250,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="model folder, or 'hashing'; default: the bundled all-MiniLM-L6-v2")
     parser.add_argument("--batch-size", type=int, default=256, help="texts per encoder batch (default 256, as the CLI)")
     parser.add_argument("--changed", type=float, default=0.01, help="share of postings edited before (c) (default 0.01)")
+    parser.add_argument("--rounds", type=int, default=2, help="full reindexes, each between two pure encodings (default 2)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of each reindex to stderr")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "reindex.json")
     args = parser.parse_args(argv)
@@ -269,29 +281,29 @@ def main(argv: list[str] | None = None) -> int:
         texts = reindex_texts(session_factory)
         encode_all(embedder, texts[:32], args.batch_size)  # warm-up: first calls pay for lazy initialisation
 
-        with Clock(engine) as encode_before:
-            encode_all(embedder, texts, args.batch_size)
-        print(f"(a) pure encoding        {encode_before.wall:8.1f} s  ({len(texts) / encode_before.wall:,.1f} texts/s)", flush=True)
         store = IndexStore(Path(workdir) / "index")
-        with engine.begin() as connection:
-            connection.execute(text("TRUNCATE embeddings"))
-        full = timed_reindex(engine, embedder, store, full=True, batch_size=args.batch_size, profile=args.profile)
-        print(f"(b) full reindex         {full['wall_seconds']:8.1f} s  {full['breakdown_seconds']}", flush=True)
-        with Clock(engine) as encode_after:
-            encode_all(embedder, texts, args.batch_size)
-        print(f"(a) pure encoding again  {encode_after.wall:8.1f} s", flush=True)
+        encodings: list[Clock] = []
+        fulls: list[dict[str, Any]] = []
+        for _ in range(args.rounds):  # (a) (b) (a) (b) ... (a): every full reindex sits between two pure encodings
+            encodings.append(timed_encoding(engine, embedder, texts, args.batch_size))
+            with engine.begin() as connection:
+                connection.execute(text("TRUNCATE embeddings"))
+            fulls.append(timed_reindex(engine, embedder, store, full=True, batch_size=args.batch_size, profile=args.profile))
+            print(f"(b) full reindex         {fulls[-1]['wall_seconds']:8.1f} s  {fulls[-1]['breakdown_seconds']}", flush=True)
+        encodings.append(timed_encoding(engine, embedder, texts, args.batch_size))
 
         edited = frozenset(random.Random(SEED + 1).sample(range(args.postings), k=max(1, round(args.postings * args.changed))))
         import_postings(session_factory, (p for n, p in enumerate(generate(args.postings, edited=edited)) if n in edited))
         incremental = timed_reindex(engine, embedder, store, full=False, batch_size=args.batch_size, profile=args.profile)
         print(f"(c) incremental reindex  {incremental['wall_seconds']:8.1f} s  {incremental['breakdown_seconds']}", flush=True)
 
-    encode_wall = (encode_before.wall + encode_after.wall) / 2
+    encode_wall = statistics.median(clock.wall for clock in encodings)
+    full = sorted(fulls, key=lambda run: run["wall_seconds"])[len(fulls) // 2]
     full_ratio = full["wall_seconds"] / encode_wall
     # The same encoder calls timed inside the reindex: immune to the machine getting busier or quieter between (a) and (b).
     in_run_ratio = full["wall_seconds"] / full["breakdown_seconds"]["model"]
-    # CPU seconds barely move with the neighbours' load (the two encoding passes agree to the second): the steadiest ratio.
-    encode_cpu = (encode_before.cpu + encode_after.cpu) / 2
+    # CPU seconds move much less with the neighbours' load than wall seconds do.
+    encode_cpu = statistics.median(clock.cpu for clock in encodings)
     cpu_ratio = (full["cpu_seconds"] + (full["server_cpu_seconds"] or 0.0)) / encode_cpu
     incremental_ratio = incremental["wall_seconds"] / full["wall_seconds"]
     result = {
@@ -300,9 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         "model_id": embedder.model_id,
         "postings": args.postings,
         "batch_size": args.batch_size,
-        "pure_encoding": {"before": encode_before.as_dict(), "after": encode_after.as_dict(),
-                          "texts_per_second": round(len(texts) / encode_wall, 1)},
+        "rounds": args.rounds,
+        "pure_encoding": {"runs": [clock.as_dict() for clock in encodings], "median_wall_seconds": round(encode_wall, 2),
+                          "median_cpu_seconds": round(encode_cpu, 2), "texts_per_second": round(len(texts) / encode_wall, 1)},
         "full_reindex": full,
+        "full_reindex_runs_wall_seconds": [run["wall_seconds"] for run in fulls],
         "full_over_encoding": round(full_ratio, 3),
         "full_overhead_seconds": round(full["wall_seconds"] - encode_wall, 2),
         "full_over_its_own_model_time": round(in_run_ratio, 3),
@@ -319,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"full reindex / pure encoding = {full_ratio:.3f} wall, {cpu_ratio:.3f} CPU; / its own model time = {in_run_ratio:.3f} "
           f"(goal < {GOAL_FULL_OVER_ENCODE}); "
           f"incremental / full = {incremental_ratio:.3f} (goal < {GOAL_INCREMENTAL_OVER_FULL}); "
-          f"encoding before/after {encode_before.wall:.1f}/{encode_after.wall:.1f} s")
+          f"pure encoding runs {[round(clock.wall, 1) for clock in encodings]} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")

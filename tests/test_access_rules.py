@@ -57,6 +57,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     Rule.SEEKER_SELF: _table(403, owner=ALLOW, other_seeker=OWN_OR_404),
     Rule.SEEKER_READ: _table(403, owner=ALLOW, other_seeker=404, caseworker=ALLOW, caseworker_elsewhere=404),
     Rule.SEEKER_CREATE: _table(403, owner=ALLOW, other_seeker=ALLOW, caseworker=ALLOW, caseworker_elsewhere=ALLOW),
+    Rule.CASEWORKER: _table(403, caseworker=ALLOW, caseworker_elsewhere=ALLOW),
 }
 
 

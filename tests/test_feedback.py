@@ -60,6 +60,7 @@ def test_events_are_recorded_listed_and_validated(client: TestClient, client_as:
         {"posting_id": posting_id, "kind": "saved", "reason": "too_far"},  # a reason without a dismissal
         {"posting_id": posting_id, "kind": "dismissed", "reason": "other"},  # other needs a note
         {"posting_id": posting_id, "kind": "liked"},
+        {"posting_id": posting_id, "kind": "dismissed", "reason": "other", "note": "nul\u0000byte"},  # PostgreSQL cannot store it
     ]
     for body in bad:
         assert own.post(f"/v1/seekers/{seeker_id}/events", json=body).status_code == 422, body
@@ -91,6 +92,10 @@ def test_a_dismissed_posting_never_comes_back_and_the_explanation_says_why(
     assert explained["score"] is None
     assert [rule["code"] for rule in explained["removed_by"]] == ["dismissed"]
     assert "avvist" in explained["removed_by"][0]["why"]["no"]
+    served = own.get(f"/v1/seekers/{seeker_id}/matches").json()  # and over HTTP, as the seeker sees it
+    assert nurse not in [item["posting_id"] for item in served["items"]]
+    over_http = own.get(f"/v1/seekers/{seeker_id}/matches/{nurse}/explanation").json()
+    assert [rule["code"] for rule in over_http["removed_by"]] == ["dismissed"]
     # A later "saved" does not bring it back: a dismissal is for good.
     assert own.post(f"/v1/seekers/{seeker_id}/events", json={"posting_id": nurse, "kind": "saved"}).status_code == 201
     with session_factory.begin() as session:

@@ -55,6 +55,8 @@ def test_a_placement_keeps_the_postings_keys_and_follow_ups_tell_one_story(clien
     unknown = {"seeker_id": "00000000-0000-0000-0000-000000000000", "posting_id": posting_id, "start_date": start.isoformat()}
     assert client.post("/v1/placements", json=unknown).status_code == 404
     assert client_as(auth.seeker_headers()).post("/v1/placements", json=unknown).status_code == 403
+    as_number = {"seeker_id": seeker_id, "posting_id": posting_id, "start_date": 20_000}
+    assert client.post("/v1/placements", json=as_number).status_code == 422  # a date is an ISO string, not a timestamp
 
 
 def test_an_earlier_leave_cannot_be_followed_by_still_working(client: TestClient, client_as: ClientAs) -> None:

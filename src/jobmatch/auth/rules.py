@@ -25,6 +25,7 @@ class Rule(StrEnum):
     SEEKER_SELF = "seeker:self"
     SEEKER_READ = "seeker:self-or-caseworker"
     SEEKER_CREATE = "seeker:create"
+    CASEWORKER = "role:caseworker"
 
 
 def any_principal(principal: PrincipalDep) -> Principal:
@@ -59,6 +60,7 @@ GUARDS: dict[Rule, Callable[..., Principal] | None] = {
     Rule.SEEKER_SELF: _roles(Role.SEEKER),
     Rule.SEEKER_READ: _roles(Role.SEEKER, Role.CASEWORKER),
     Rule.SEEKER_CREATE: _roles(Role.SEEKER, Role.CASEWORKER),
+    Rule.CASEWORKER: _roles(Role.CASEWORKER),
 }
 
 

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from jobmatch.auth.principal import Role
 from jobmatch.auth.rules import Rule, access
 from jobmatch.auth.seekers import Purpose, stated_purpose
 from jobmatch.candidates import service
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/postings", tags=["candidates"])
 
 
 @router.get("/{posting_id}/candidates", response_model=CandidatePage,
-            **access(Rule.AUTHENTICATED, errors=(NotFound, InvalidRequest, ServiceUnavailable)))
+            **access(Rule.CASEWORKER, errors=(NotFound, InvalidRequest, ServiceUnavailable)))
 def list_candidates(
     posting_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's id.")],
     principal: PrincipalDep, session: SessionDep, index: IndexDep, embedder: EmbedderDep, access_context: AccessDep,
@@ -31,10 +30,10 @@ def list_candidates(
 ) -> CandidatePage:
     """Seekers who fit the posting, best first, each with every term of their score.
 
-    Only seekers who let themselves be found and whom the caller may see (caseworkers: those they follow up, with
-    `X-Purpose`) are considered; anyone else gets an empty list. Each seeker shown is audited.
+    Only seekers who let themselves be found and whom the caseworker may see (those they follow up, with `X-Purpose`)
+    are considered. Each seeker shown is audited.
     """
-    why = stated_purpose(purpose) if principal.role is Role.CASEWORKER else None
+    why = stated_purpose(purpose)
     snapshot = current_snapshot(index, session)
     return service.candidates(
         session, snapshot, posting_id=posting_id, principal=principal, embedder=embedder, pseudonyms=access_context.pseudonyms,

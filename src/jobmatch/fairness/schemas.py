@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jobmatch.storable import StoredText
+
 
 class AgeBand(StrEnum):
     UNDER_25 = "under_25"
@@ -31,7 +33,7 @@ class FollowUpGroup(StrEnum):
     PERMANENTLY_ADAPTED = "permanently_adapted"
 
 
-class AuditAttributes(BaseModel):
+class AuditAttributes(StoredText):
     """Group membership for the fairness report only: stored apart from the profile and never used to rank."""
 
     model_config = ConfigDict(extra="forbid")

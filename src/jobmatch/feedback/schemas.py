@@ -10,6 +10,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from jobmatch.matching.schemas import Words
+from jobmatch.storable import StoredText
 from jobmatch.vocab import Extent, Importance, StayFactor, WorkHours
 
 
@@ -34,7 +35,7 @@ class DismissReason(StrEnum):
     OTHER = "other"
 
 
-class EventIn(BaseModel):
+class EventIn(StoredText):
     """One thing the seeker did with a posting; a dismissal says why."""
 
     model_config = ConfigDict(extra="forbid")

@@ -69,7 +69,10 @@ Language = Annotated[Literal["no", "en"], Query(alias="lang", description="Langu
 
 def _query(session: Session, embedder: EmbedderDep, seeker: SeekerRow, filters: MatchFilters, importance: list[str]) -> SeekerQuery:
     profile = seekers_service.to_profile(seeker)
-    return service.build_query(session, embedder=embedder, profile=profile, overrides=parse_overrides(importance), filters=filters)
+    return service.build_query(
+        session, embedder=embedder, profile=profile, overrides=parse_overrides(importance), filters=filters,
+        seeker_id=seeker.id,
+    )
 
 
 def matches_query(

@@ -7,7 +7,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from jobmatch.storable import IsoDate, StoredText
 
 
 class LeftBecause(StrEnum):
@@ -26,22 +28,15 @@ class LeftBecause(StrEnum):
     OTHER = "other"
 
 
-class PlacementIn(BaseModel):
+class PlacementIn(StoredText):
     model_config = ConfigDict(extra="forbid")
 
     seeker_id: uuid.UUID
     posting_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
-    start_date: date = Field(description="The first working day (an ISO date).")
-
-    @field_validator("start_date", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> object:
-        if not isinstance(value, str | date):
-            raise ValueError("start_date must be an ISO date such as 2026-01-05")  # lax mode would read a number as a timestamp
-        return value
+    start_date: IsoDate = Field(description="The first working day (an ISO date).")
 
 
-class FollowUpIn(BaseModel):
+class FollowUpIn(StoredText):
     model_config = ConfigDict(extra="forbid")
 
     month: Literal[3, 6, 12] = Field(description="Months after the start date.")
