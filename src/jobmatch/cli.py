@@ -6,8 +6,6 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,12 +13,11 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch.commands import database_url, load_settings, require_current_schema
 from jobmatch.db import migrate
-from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.fairness.cli import fairness_report
 from jobmatch.geo.cli import geo_app
-from jobmatch.logs import configure_logging
 from jobmatch.postings.importer import Importer, ImportFormat
 from jobmatch.privacy.pseudonyms import Pseudonyms, load_secret
 from jobmatch.search.versions import IndexStore
@@ -37,22 +34,6 @@ app.add_typer(stay_prior_app, name="stay-prior")
 app.command("fairness-report")(fairness_report)
 
 logger = logging.getLogger("jobmatch.cli")
-
-
-def load_settings() -> Settings:
-    settings = Settings()
-    configure_logging(json_logs=settings.json_logs, level=settings.log_level)
-    return settings
-
-
-@contextmanager
-def database_url(settings: Settings) -> Iterator[str]:
-    """The configured database, or the embedded PostgreSQL started for as long as the command runs."""
-    if settings.database_url is not None:
-        yield settings.database_url.get_secret_value()
-        return
-    with embedded_postgres(settings.pgdata_dir) as url:
-        yield url
 
 
 @app.command()
@@ -129,7 +110,7 @@ def import_postings(
     settings = load_settings()
     with database_url(settings) as url:
         engine = make_engine(url)
-        _require_current_schema(engine)
+        require_current_schema(engine)
         importer = Importer(make_session_factory(engine), fmt=format, batch_size=settings.import_batch_size)
         stream = sys.stdin.buffer if str(file) == "-" else file.open("rb")
         total = None if str(file) == "-" else file.stat().st_size
@@ -164,7 +145,7 @@ def demo() -> None:
     settings = load_settings()
     with database_url(settings) as url:
         engine = make_engine(url)
-        _require_current_schema(engine)
+        require_current_schema(engine)
         summary = load_demo(make_session_factory(engine), pseudonyms=Pseudonyms(load_secret(settings)))
         engine.dispose()
     typer.echo(json.dumps(summary))
@@ -186,7 +167,7 @@ def reindex(
     settings = load_settings()
     with database_url(settings) as url:
         engine = make_engine(url)
-        _require_current_schema(engine)
+        require_current_schema(engine)
         code = _reindex(settings, engine, full=full, batch_size=batch_size, executor_name=executor, address=address)
         engine.dispose()
     raise typer.Exit(code)
@@ -308,13 +289,7 @@ def purge_inactive(
     settings = load_settings()
     with database_url(settings) as url:
         engine = make_engine(url)
-        _require_current_schema(engine)
+        require_current_schema(engine)
         count = purge(make_session_factory(engine), days=days or settings.seeker_retention_days, dry_run=dry_run)
         engine.dispose()
     typer.echo(json.dumps({"would_purge" if dry_run else "purged": count}))
-
-
-def _require_current_schema(engine: Engine) -> None:
-    if not migrate.is_current(engine):
-        typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
-        raise typer.Exit(3)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch import cursors
 from jobmatch.audit import repository
 from jobmatch.audit.schemas import AccessLogEntry, AccessLogPage, Action, Decision
 from jobmatch.auth.principal import Principal
 from jobmatch.db.tables import AuditRow
-from jobmatch.errors import InvalidRequest
 from jobmatch.logs import request_id_var
 
 cef_logger = logging.getLogger("jobmatch.audit.cef")
@@ -69,19 +68,11 @@ def cef_line(row: AuditRow) -> str:
 
 
 def encode_cursor(before_id: int) -> str:
-    return base64.urlsafe_b64encode(f"a:{before_id}".encode()).decode().rstrip("=")
+    return cursors.encode("a", before_id)
 
 
 def decode_cursor(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
-        if kind != "a" or int(value) < 1:
-            raise ValueError(kind)
-        return int(value)
-    except ValueError as exc:
-        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+    return cursors.decode("a", cursor, minimum=1)
 
 
 def access_log(session: Session, *, seeker_ref: str, cursor: str | None, limit: int) -> AccessLogPage:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 
 from sqlalchemy.orm import Session
 
+from jobmatch import cursors
 from jobmatch.db.tables import SeekerEventRow, SeekerRow, SuggestionRow
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import scrub_personal_data
-from jobmatch.errors import Conflict, InvalidRequest, NotFound
+from jobmatch.errors import Conflict, NotFound
 from jobmatch.feedback import repository
 from jobmatch.feedback.schemas import (
     DismissReason,
@@ -121,19 +121,11 @@ def reject(session: Session, *, seeker: SeekerRow, suggestion_id: uuid.UUID) -> 
 
 
 def encode_cursor(before_id: int) -> str:
-    return base64.urlsafe_b64encode(f"e:{before_id}".encode()).decode().rstrip("=")
+    return cursors.encode("e", before_id)
 
 
 def decode_cursor(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
-        if kind != "e" or int(value) < 1:
-            raise ValueError(kind)
-        return int(value)
-    except ValueError as exc:
-        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+    return cursors.decode("e", cursor, minimum=1)
 
 
 def events(session: Session, *, seeker: SeekerRow, cursor: str | None, limit: int) -> EventPage:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from jobmatch.db import migrate
-from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.commands import current_database, load_settings
+from jobmatch.db.engine import make_session_factory
 from jobmatch.geo import repository, service
 
 geo_app = typer.Typer(
@@ -40,20 +40,9 @@ def load(
 ) -> None:
     """Replace all postal codes with those in FILE, in one transaction; prints the count as JSON."""
     postal_codes = _read(file)
-    # Imported here: jobmatch.cli registers this app, so importing it at module level would be circular.
-    from jobmatch.cli import database_url, load_settings
-
     settings = load_settings()
-    with database_url(settings) as url:
-        engine = make_engine(url)
-        try:
-            if not migrate.is_current(engine):
-                typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
-                raise typer.Exit(3)
-            with make_session_factory(engine).begin() as session:
-                loaded = repository.replace_all(session, postal_codes)
-        finally:
-            engine.dispose()
+    with current_database(settings) as engine, make_session_factory(engine).begin() as session:
+        loaded = repository.replace_all(session, postal_codes)
     typer.echo(json.dumps({"postal_codes": loaded, "source": str(file) if file else "pgeocode"}))
 
 

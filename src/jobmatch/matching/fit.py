@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jobmatch.matching.signals import Signal, Status
 from jobmatch.matching.weights import SKILL_DOES_NOT_WANT_TO_USE, SKILL_WANTS_TO_USE

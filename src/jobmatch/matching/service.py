@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 
@@ -10,10 +9,11 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
+from jobmatch import cursors
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import seeker_text
-from jobmatch.errors import InvalidRequest, NotFound
+from jobmatch.errors import NotFound
 from jobmatch.fairness import exposures
 from jobmatch.feedback import repository as feedback_repository
 from jobmatch.matching.constraints import Rule
@@ -78,19 +78,11 @@ def build_query(
 
 
 def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"m:{offset}".encode()).decode().rstrip("=")
+    return cursors.encode("m", offset)
 
 
 def decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
-        if kind != "m" or int(value) < 0:
-            raise ValueError(kind)
-        return int(value)
-    except ValueError as exc:
-        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+    return cursors.decode("m", cursor) or 0
 
 
 def match_page(ranking: Ranking, *, cursor: str | None, limit: int, language: str) -> MatchPage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -11,8 +10,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jobmatch import cursors
 from jobmatch.db.tables import PostingRow
-from jobmatch.errors import Conflict, InvalidRequest, NotFound
+from jobmatch.errors import Conflict, NotFound
 from jobmatch.postings import repository
 from jobmatch.postings.schemas import PostingIn, PostingOut, PostingPage
 from jobmatch.vocab import PostingStatus
@@ -93,20 +93,11 @@ def delete(session: Session, *, posting_id: int) -> None:
 
 
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"p:{last_id}".encode()).decode().rstrip("=")
+    return cursors.encode("p", last_id)
 
 
 def decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = decoded.partition(":")
-        if kind != "p":
-            raise ValueError(kind)
-        return int(value)
-    except ValueError as exc:
-        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+    return cursors.decode("p", cursor) or 0
 
 
 def list_page(

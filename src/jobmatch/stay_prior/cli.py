@@ -9,8 +9,8 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobmatch.db import migrate
-from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.commands import current_database, load_settings
+from jobmatch.db.engine import make_session_factory
 from jobmatch.stay_prior import service
 
 logger = logging.getLogger(__name__)
@@ -37,18 +37,9 @@ def refresh_in_batch(session_factory: sessionmaker[Session], *, min_placements: 
 @stay_prior_app.command("refresh")
 def refresh() -> None:
     """Recompute every published cell from placements and follow-ups; prints a summary as JSON (exit 1 on failure)."""
-    from jobmatch.cli import database_url, load_settings  # jobmatch.cli registers this app: a module-level import is circular
-
     settings = load_settings()
-    with database_url(settings) as url:
-        engine = make_engine(url)
-        try:
-            if not migrate.is_current(engine):
-                typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
-                raise typer.Exit(3)
-            summary = refresh_in_batch(make_session_factory(engine), min_placements=settings.stay_prior_min_placements)
-        finally:
-            engine.dispose()
+    with current_database(settings) as engine:
+        summary = refresh_in_batch(make_session_factory(engine), min_placements=settings.stay_prior_min_placements)
     typer.echo(json.dumps(summary, indent=2))
     if "error" in summary:
         raise typer.Exit(1)

@@ -1,0 +1,51 @@
+"""What every CLI command starts with: settings, logging, and a database (the embedded one when none is set)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from sqlalchemy import Engine
+
+from jobmatch.db import migrate
+from jobmatch.db.embedded import embedded_postgres
+from jobmatch.db.engine import make_engine
+from jobmatch.logs import configure_logging
+from jobmatch.settings import Settings
+
+SCHEMA_BEHIND_EXIT = 3
+
+
+def load_settings() -> Settings:
+    settings = Settings()
+    configure_logging(json_logs=settings.json_logs, level=settings.log_level)
+    return settings
+
+
+@contextmanager
+def database_url(settings: Settings) -> Iterator[str]:
+    """The configured database, or the embedded PostgreSQL started for as long as the command runs."""
+    if settings.database_url is not None:
+        yield settings.database_url.get_secret_value()
+        return
+    with embedded_postgres(settings.pgdata_dir) as url:
+        yield url
+
+
+def require_current_schema(engine: Engine) -> None:
+    if not migrate.is_current(engine):
+        typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
+        raise typer.Exit(SCHEMA_BEHIND_EXIT)
+
+
+@contextmanager
+def current_database(settings: Settings) -> Iterator[Engine]:
+    """An engine on a database whose schema is current (exit 3 otherwise), disposed of afterwards."""
+    with database_url(settings) as url:
+        engine = make_engine(url)
+        try:
+            require_current_schema(engine)
+            yield engine
+        finally:
+            engine.dispose()

@@ -1,0 +1,24 @@
+"""Opaque page cursors: a kind letter and a position, base64url-encoded, refused when forged or foreign."""
+
+from __future__ import annotations
+
+import base64
+
+from jobmatch.errors import InvalidRequest
+
+
+def encode(kind: str, position: int) -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode().rstrip("=")
+
+
+def decode(kind: str, cursor: str | None, *, minimum: int = 0) -> int | None:
+    """The position a cursor of this kind holds; None when there is no cursor (the first page)."""
+    if not cursor:
+        return None
+    try:
+        found, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
+        if found != kind or int(value) < minimum:
+            raise ValueError(found)
+        return int(value)
+    except ValueError as exc:
+        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
