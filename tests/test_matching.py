@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,9 +64,17 @@ def market(client: TestClient, settings: Settings, session_factory: sessionmaker
         "nurse_unknown": _post(client, posting_body("nurse-unknown", engagement_type=None, extent=None)),
         "nurse_agency": _post(client, posting_body("nurse-agency", employer={"name": "Bemanningsbyrået AS"})),
         "nurse_nights": _post(client, posting_body("nurse-nights", title="Sykepleier, nattevakt på sengepost")),
-        "driver": _post(client, posting_body(
-            "driver", title="Lastebilsjåfør", description="Kjøring av varer i Vestland. Førerkort klasse C.",
-            occupations=[DRIVER], skills=["førerkort klasse C", "varelevering"], sector="private")),
+        "driver": _post(
+            client,
+            posting_body(
+                "driver",
+                title="Lastebilsjåfør",
+                description="Kjøring av varer i Vestland. Førerkort klasse C.",
+                occupations=[DRIVER],
+                skills=["førerkort klasse C", "varelevering"],
+                sector="private",
+            ),
+        ),
     }
     build_index(settings, session_factory)
     return ids
@@ -81,7 +88,9 @@ def test_no_index_yet_answers_503_with_retry_after(new_seeker: SeekerFactory) ->
     assert "jobmatch reindex" in response.json()["detail"]
 
 
-def test_relevant_postings_rank_first_and_hard_constraints_never_leak(client: TestClient, new_seeker: SeekerFactory, market: dict[str, int]) -> None:
+def test_relevant_postings_rank_first_and_hard_constraints_never_leak(
+    client: TestClient, new_seeker: SeekerFactory, market: dict[str, int]
+) -> None:
     me, seeker_id = new_seeker()
     page = _matches(me, seeker_id)
     ids = _ids(page)
@@ -104,7 +113,8 @@ def test_commute_limit_as_must_removes_far_postings(client: TestClient, new_seek
     assert explanation["score"] is None
     assert [rule["code"] for rule in explanation["removed_by"]] == ["must.commute"]
     commute = next(c for c in explanation["components"] if c["name"] == "commute")
-    assert "km" in commute["why"]["en"] and "beyond your 30 km" in commute["why"]["en"]
+    assert "km" in commute["why"]["en"]
+    assert "beyond your 30 km" in commute["why"]["en"]
 
 
 def test_far_posting_ranks_lower_when_commute_only_matters(client: TestClient, new_seeker: SeekerFactory, market: dict[str, int]) -> None:
@@ -140,7 +150,8 @@ def test_explanations_agree_exactly_with_the_list(client: TestClient, new_seeker
             raw = component["raw"]
             expected = 0.0 if raw is None else raw * component["weight"]
             assert component["contribution"] == pytest.approx(expected, abs=1e-5)
-            assert component["why"]["no"] and component["why"]["en"]
+            assert component["why"]["no"]
+            assert component["why"]["en"]
 
 
 def test_explanation_names_skills_terms_and_wishes(client: TestClient, new_seeker: SeekerFactory, market: dict[str, int]) -> None:
@@ -219,7 +230,9 @@ def test_unknown_seeker_and_posting(client: TestClient, new_seeker: SeekerFactor
 
 
 def test_a_wished_occupation_group_covers_the_codes_under_it(
-    client: TestClient, new_seeker: SeekerFactory, market: dict[str, int],
+    client: TestClient,
+    new_seeker: SeekerFactory,
+    market: dict[str, int],
 ) -> None:
     wishes = {"occupations": [{"system": "STYRK08", "code": "222"}], "locations": [{"postal_code": "5003"}]}
     me, seeker_id = new_seeker(wishes=wishes, summary="", experience=[], skills=[], not_for_me={}, stay_factors={})
