@@ -220,6 +220,6 @@ def test_jobmatch_token_mints_what_the_development_server_trusts(settings: Setti
 
         assert call("seeker", "POST", "/v1/seekers", json={}) == 201
         assert call("caseworker", "POST", "/v1/seekers", json={"person": "p-1"}) == 201
-        assert call("admin", "GET", "/v1/admin/index") == 200
+        assert call("admin", "GET", "/v1/index") == 200
         assert call("service", "POST", "/v1/postings", json=posting_body()) == 201
-        assert call("service", "GET", "/v1/admin/index") == 403
+        assert call("service", "GET", "/v1/index") == 403

@@ -33,6 +33,7 @@ from jobmatch.search.index_api import router as index_router
 from jobmatch.search.reindex import ExitCode, run_reindex
 from jobmatch.search.versions import BUILD_PREFIX, DENSE_FILE, MANIFEST_FILE, IndexStore
 from jobmatch.settings import Settings
+from tests.auth import admin_headers, seeker_headers
 from tests.factories import posting_body, seeker_body
 
 EMBEDDER = HashingEmbedder()
@@ -108,6 +109,13 @@ def paused_reindex(settings: Settings, stage: str) -> Iterator[subprocess.Popen[
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         process.wait()
+
+
+def create_seeker(seeker_client: TestClient) -> str:
+    response = seeker_client.post("/v1/seekers", json=seeker_body())
+    assert response.status_code == 201, response.text
+    seeker_id: str = response.json()["id"]
+    return seeker_id
 
 
 def served_version(client: TestClient, seeker_id: str) -> str:
@@ -210,11 +218,11 @@ def test_full_reindex_recomputes_every_embedding(settings: Settings, session_fac
 
 
 def test_matches_during_two_swaps_never_fail_and_never_go_back(
-    client: TestClient, settings: Settings, session_factory: sessionmaker[Session]
+    client: TestClient, seeker_client: TestClient, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
     for number in range(20):
         assert client.post("/v1/postings", json=distinct_posting(number)).status_code == 201
-    seeker_id = client.post("/v1/seekers", json=seeker_body()).json()["id"]
+    seeker_id = create_seeker(seeker_client)
     versions = [reindex(session_factory, settings)["index_version"]]
     stop = threading.Event()
     seen: list[list[str]] = [[] for _ in range(4)]
@@ -222,7 +230,7 @@ def test_matches_during_two_swaps_never_fail_and_never_go_back(
 
     def ask(thread: int) -> None:
         while not stop.is_set():
-            response = client.get(f"/v1/seekers/{seeker_id}/matches")
+            response = seeker_client.get(f"/v1/seekers/{seeker_id}/matches")
             if response.status_code == 200:
                 seen[thread].append(response.json()["index_version"])
             else:
@@ -253,14 +261,15 @@ def test_matches_during_two_swaps_never_fail_and_never_go_back(
 
 @pytest.mark.parametrize("damage", ["truncated", "byte changed", "truncated with a matching checksum"])
 def test_a_corrupt_new_version_is_refused_and_the_previous_keeps_serving(
-    damage: str, client: TestClient, settings: Settings, session_factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+    damage: str, client: TestClient, seeker_client: TestClient, settings: Settings, session_factory: sessionmaker[Session],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     store = IndexStore(settings.index_dir)
     for number in range(5):
         assert client.post("/v1/postings", json=distinct_posting(number)).status_code == 201
-    seeker_id = client.post("/v1/seekers", json=seeker_body()).json()["id"]
+    seeker_id = create_seeker(seeker_client)
     first = reindex(session_factory, settings)["index_version"]
-    assert served_version(client, seeker_id) == first
+    assert served_version(seeker_client, seeker_id) == first
     broken = build_version(session_factory, embedder=EMBEDDER, index_store=store)
     dense = broken.folder / DENSE_FILE
     data = dense.read_bytes()
@@ -276,34 +285,34 @@ def test_a_corrupt_new_version_is_refused_and_the_previous_keeps_serving(
 
     store.switch(broken.version)
 
-    assert served_version(client, seeker_id) == first
+    assert served_version(seeker_client, seeker_id) == first
     assert any(f"refusing index version {broken.version}, still serving {first}" in line for line in caplog.messages)
     repaired = reindex(session_factory, settings)["index_version"]
-    assert served_version(client, seeker_id) == repaired
+    assert served_version(seeker_client, seeker_id) == repaired
 
 
 def test_rollback_makes_the_previous_version_current_and_the_api_serves_it(
-    client: TestClient, settings: Settings, session_factory: sessionmaker[Session]
+    client: TestClient, seeker_client: TestClient, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
     for number in range(3):
         assert client.post("/v1/postings", json=distinct_posting(number)).status_code == 201
-    seeker_id = client.post("/v1/seekers", json=seeker_body()).json()["id"]
+    seeker_id = create_seeker(seeker_client)
     first = reindex(session_factory, settings)["index_version"]
     second = reindex(session_factory, settings)["index_version"]
-    assert served_version(client, seeker_id) == second
+    assert served_version(seeker_client, seeker_id) == second
 
     result = run_cli(settings, "index", "rollback")
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"current": first}
-    assert served_version(client, seeker_id) == first
+    assert served_version(seeker_client, seeker_id) == first
 
 
-def test_without_an_index_matches_answer_503_with_retry_after(client: TestClient) -> None:
+def test_without_an_index_matches_answer_503_with_retry_after(client: TestClient, seeker_client: TestClient) -> None:
     assert client.post("/v1/postings", json=distinct_posting(1)).status_code == 201
-    seeker_id = client.post("/v1/seekers", json=seeker_body()).json()["id"]
+    seeker_id = create_seeker(seeker_client)
 
-    response = client.get(f"/v1/seekers/{seeker_id}/matches")
+    response = seeker_client.get(f"/v1/seekers/{seeker_id}/matches")
 
     assert response.status_code == 503
     assert response.headers["Retry-After"].isdigit()
@@ -311,7 +320,6 @@ def test_without_an_index_matches_answer_503_with_retry_after(client: TestClient
     assert "jobmatch reindex" in response.json()["detail"]
 
 
-@pytest.mark.xfail(strict=True, reason="/readyz does not check the index yet (health/api.py, owned by the lead)")
 def test_readyz_is_not_ready_until_the_first_index_exists(
     client: TestClient, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
@@ -330,16 +338,17 @@ def test_readyz_is_not_ready_until_the_first_index_exists(
 def test_index_status_reports_the_served_version_and_the_last_run(
     settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
 ) -> None:
-    # Mounted here without the admin scope the app puts in front of it, to test the route on its own.
     app = create_app(settings)
-    app.include_router(index_router, prefix="/unauthenticated")
-    with TestClient(app) as client:
-        empty = client.get("/unauthenticated/index").json()
+    if not any(getattr(route, "path", None) == "/v1/index" for route in app.routes):
+        app.include_router(index_router, prefix="/v1")  # until app.py mounts it
+    with TestClient(app, headers=admin_headers()) as client:
+        empty = client.get("/v1/index").json()
         assert (empty["version"], empty["posting_count"], empty["last_run"], empty["versions"]) == (None, 0, None, [])
         import_postings(session_factory, range(3))
         summary = reindex(session_factory, settings)
 
-        status = client.get("/unauthenticated/index").json()
+        status = client.get("/v1/index").json()
+        as_seeker = client.get("/v1/index", headers=seeker_headers())
 
     assert status["version"] == status["current_version"] == summary["index_version"]
     assert (status["model_id"], status["dim"], status["index_kind"]) == (EMBEDDER.model_id, EMBEDDER.dim, "flat")
@@ -347,3 +356,4 @@ def test_index_status_reports_the_served_version_and_the_last_run(
     assert status["versions"] == [summary["index_version"]]
     assert status["last_run"]["embeddings_computed"] == 3
     assert status["last_run"]["index_version"] == summary["index_version"]
+    assert as_seeker.status_code == 403

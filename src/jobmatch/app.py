@@ -31,6 +31,7 @@ from jobmatch.postings.api import router as postings_router
 from jobmatch.privacy.api import router as me_router
 from jobmatch.problems import install_problem_handlers
 from jobmatch.search.holder import IndexHolder
+from jobmatch.search.index_api import router as index_router
 from jobmatch.seekers.api import router as seekers_router
 from jobmatch.settings import Settings
 from jobmatch.state import AppState
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.include_router(postings_router, prefix="/v1")
     app.include_router(seekers_router, prefix="/v1")
     app.include_router(matching_router, prefix="/v1")
+    app.include_router(index_router, prefix="/v1")
     app.include_router(me_router, prefix="/v1")
     app.include_router(admin_router, prefix="/v1")
     app.include_router(feedback_router, prefix="/v1")

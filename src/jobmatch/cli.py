@@ -184,7 +184,7 @@ def _reindex(settings: Settings, engine: Engine, *, full: bool, batch_size: int,
     if executor_name == "ray":
         from jobmatch.search.ray_executor import RayExecutor
 
-        executor = RayExecutor(settings, address=address)
+        executor = RayExecutor(settings, address=address, model_id=embedder.model_id)
     elif executor_name != "local":
         typer.echo(f"unknown executor {executor_name!r}: use local or ray", err=True)
         return int(ExitCode.FAILED)
@@ -238,7 +238,8 @@ def index_rollback() -> None:
     from jobmatch.search.versions import VersionError
 
     settings = load_settings()
-    embedder = load_embedder(settings.embedding_model)
+    embedder = load_embedder(settings.embedding_model, query_prefix=settings.embedding_query_prefix,
+                             passage_prefix=settings.embedding_passage_prefix)
     try:
         version = rollback(IndexStore(settings.index_dir), model_id=embedder.model_id)
     except ReindexRunning as error:

@@ -87,6 +87,7 @@ class PostingRow(TimestampMixin, Base):
         Index("ix_postings_municipality_names", "municipality_names", postgresql_using="gin"),
         Index("ix_postings_occupation_codes", "occupation_codes", postgresql_using="gin"),
         Index("ix_postings_expires_at", "expires_at"),
+        Index("ix_postings_updated_at_id", "updated_at", "id"),  # every match request reads changes since a watermark
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from jobmatch.auth.rules import Rule, access
 from jobmatch.deps import IndexDep
 from jobmatch.search.reindex import last_run
 from jobmatch.search.versions import VersionError
@@ -57,7 +58,7 @@ class IndexStatus(BaseModel):
     last_run: ReindexRun | None
 
 
-@router.get("/index", response_model=IndexStatus)
+@router.get("/index", response_model=IndexStatus, **access(Rule.ADMIN))
 def index_status(index: IndexDep) -> IndexStatus:
     """The served index version and the last reindex; 200 even before the first index exists (then `version` is null)."""
     index.reload_if_changed()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jobmatch.embedding.base import Embedder
 from jobmatch.search.build import Progress, build_version, pause_point
 from jobmatch.search.encode import EncodeExecutor
-from jobmatch.search.versions import IndexStore, VersionError
+from jobmatch.search.versions import IndexStore, VersionError, atomic_write
 
 LAST_RUN_FILE = "last_run.json"
 
@@ -99,7 +99,7 @@ def run_reindex(
             "pruned_versions": pruned,
             **{key: round(value, 3) if isinstance(value, float) else value for key, value in asdict(built.stats).items()},
         }
-        (index_store.root / LAST_RUN_FILE).write_text(json.dumps(summary, indent=2))
+        atomic_write(index_store.root / LAST_RUN_FILE, json.dumps(summary, indent=2))
     return summary
 
 

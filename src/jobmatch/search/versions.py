@@ -90,7 +90,7 @@ class IndexStore:
         persist.save(dense, folder / DENSE_FILE)
         lexical.save(folder / LEXICAL_FILE)
         manifest.checksums = {name: persist.checksum(folder / name) for name in (DENSE_FILE, LEXICAL_FILE)}
-        _atomic_write(folder / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2))
+        atomic_write(folder / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2))
 
     def publish(self, folder: Path, version: str) -> Path:
         """Give a verified build folder its version name; it is not served until `switch`."""
@@ -103,7 +103,7 @@ class IndexStore:
         """Make `version` current with one atomic rename."""
         if not (self.folder(version) / MANIFEST_FILE).is_file():
             raise VersionError(f"index version {version} does not exist")
-        _atomic_write(self.root / "CURRENT", version + "\n")
+        atomic_write(self.root / "CURRENT", version + "\n")
 
     def prune(self, *, keep: int) -> list[str]:
         """Delete all but the newest `keep` versions (never the current one) and leftovers of killed builds."""
@@ -163,7 +163,8 @@ def load_folder(folder: Path, *, model_id: str) -> IndexSnapshot:
     )
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Replace a small file in one rename, so readers see the old or the new text, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(handle, "w") as file:
