@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
@@ -284,6 +285,8 @@ SECTORS = {"Offentlig": "public", "Privat": "private"}
 
 def shared_ads() -> list[dict[str, Any]]:
     path = SHARED_DATA / "nav-ads" / "ads.jsonl"
+    if not path.is_file():
+        pytest.skip(f"the shared NAV ads are not at {path} (set JOBMATCH_SHARED_DATA)")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
