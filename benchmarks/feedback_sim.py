@@ -40,19 +40,18 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_support import database, stop_on_signal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.auth.principal import Principal, Role
 from jobmatch.db import migrate
-from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.db.tables import PostalCodeRow
 from jobmatch.embedding.fake import HashingEmbedder
@@ -357,17 +356,6 @@ def stay_effect(session_factory: sessionmaker[Session], snapshot: IndexSnapshot,
     return {name: {metric: mean(values) for metric, values in metrics.items()} for name, metrics in found.items()}
 
 
-@contextmanager
-def database(url: str | None, workdir: Path) -> Iterator[str]:
-    if url is not None:
-        yield url
-        return
-    with embedded_postgres(workdir / "pgdata") as embedded_url:
-        yield embedded_url
-
-
-def _stop(signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def run(url: str, *, seekers_count: int, postings_count: int, history: int, seed: int, workdir: Path) -> dict[str, Any]:
@@ -462,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", help="a scratch PostgreSQL database (its schema is dropped); default: embedded")
     parser.add_argument("--out", type=Path, help="also write the numbers as JSON here")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     if not GEONAMES.is_file():
         print(f"GeoNames postal codes not found at {GEONAMES}", file=sys.stderr)
         return 2

@@ -29,19 +29,17 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, text
+from bench_support import database, schema_engine, stop_on_signal
+from sqlalchemy import Engine, text
 
 from jobmatch.db import migrate
-from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.postings.importer import Importer
 
@@ -170,17 +168,7 @@ def write_postings(path: Path, count: int) -> int:
 
 
 def bench_engine(url: str) -> Engine:
-    """The service's engine, with every connection working in the benchmark's own schema."""
-    engine = make_engine(url, statement_timeout_ms=0)
-
-    @event.listens_for(engine, "connect", insert=True)
-    def _use_schema(dbapi_connection: Any, _record: Any) -> None:
-        autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True
-        dbapi_connection.execute(f"SET search_path TO {SCHEMA}")
-        dbapi_connection.autocommit = autocommit
-
-    return engine
+    return schema_engine(url, SCHEMA)
 
 
 def fresh_schema(url: str) -> None:
@@ -313,17 +301,6 @@ def _idle_rss(url: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-@contextmanager
-def database(url: str | None, workdir: Path) -> Iterator[str]:
-    if url is not None:
-        yield url
-        return
-    with embedded_postgres(workdir / "pgdata") as embedded_url:
-        yield embedded_url
-
-
-def _stop(signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,8 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     small = max(1, args.count // 10)
     # Stop cleanly (child processes, the embedded server, the temp folder) on SIGTERM and on SIGINT, even when
     # started in the background, where the shell ignores SIGINT.
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
 
     with tempfile.TemporaryDirectory(prefix="jobmatch-bench-") as tmp, database(args.database_url, Path(tmp)) as url:
         path = Path(tmp) / "postings.ndjson"

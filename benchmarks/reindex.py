@@ -44,7 +44,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine, event, text
+from bench_support import schema_engine, stop_on_signal
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.db import migrate
@@ -156,17 +157,7 @@ def backend_cpu(engine: Engine) -> dict[int, float] | None:
 
 
 def bench_engine(url: str) -> Engine:
-    """The service's engine without a statement timeout, every connection working in the benchmark's schema."""
-    engine = make_engine(url, statement_timeout_ms=0)
-
-    @event.listens_for(engine, "connect", insert=True)
-    def _use_schema(dbapi_connection: Any, _record: Any) -> None:
-        autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True
-        dbapi_connection.execute(f"SET search_path TO {SCHEMA}")
-        dbapi_connection.autocommit = autocommit
-
-    return engine
+    return schema_engine(url, SCHEMA)
 
 
 @contextmanager
@@ -250,10 +241,6 @@ def timed_reindex(
     }
 
 
-def _stop(signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")  # so `kill` still stops the embedded PostgreSQL and removes the temp folder
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--postings", type=int, default=20_000, help="postings to generate (default 20000)")
@@ -265,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of each reindex to stderr")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "reindex.json")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGTERM, stop_on_signal)
 
     load_before = os.getloadavg()
     embedder = load_embedder(args.model)
