@@ -73,7 +73,7 @@ def serving_snapshot(settings: Settings, session: Session) -> IndexSnapshot:
     holder.reload_if_changed()
     snapshot = holder.require()
     sync_changes(snapshot, session)
-    return snapshot
+    return snapshot  # a holder of its own: the same version and changes the app serves
 
 
 def ranked_ids(settings: Settings, session: Session, seeker_id: str) -> list[int]:
@@ -81,7 +81,8 @@ def ranked_ids(settings: Settings, session: Session, seeker_id: str) -> list[int
     row = seekers_service.get(session, seeker_id=uuid.UUID(seeker_id))
     query = matching.build_query(session, embedder=load_embedder(settings.embedding_model),
                                  profile=seekers_service.to_profile(row), seeker_id=row.id)
-    page = matching.matches(session, serving_snapshot(settings, session), query, cursor=None, limit=100, language="no")
+    page = matching.matches(session, serving_snapshot(settings, session), query, cursor=None, limit=100, language="no",
+                            seeker_id=row.id)
     return [item.posting_id for item in page.items]
 
 

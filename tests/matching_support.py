@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.embedding.sentence import load_embedder
 from jobmatch.geo.service import load_file
+from jobmatch.search.holder import IndexHolder
 from jobmatch.search.reindex import run_reindex
 from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Settings
@@ -26,5 +27,14 @@ def load_geography(session_factory: sessionmaker[Session]) -> None:
 
 
 def build_index(settings: Settings, session_factory: sessionmaker[Session]) -> dict[str, Any]:
+    """Reindex, then let every running app in this process serve the new version (as its upkeep thread soon would)."""
     embedder = load_embedder(settings.embedding_model)
-    return run_reindex(session_factory, embedder=embedder, index_store=IndexStore(settings.index_dir))
+    summary = run_reindex(session_factory, embedder=embedder, index_store=IndexStore(settings.index_dir))
+    settle()
+    return summary
+
+
+def settle() -> None:
+    """One round of index upkeep in every running app now: new versions loaded, the change feed applied."""
+    for holder in IndexHolder.running():
+        holder.settle()

@@ -1,8 +1,7 @@
-"""The vector index on real FAISS: exact and HNSW search, the live delta with tombstones, and index files."""
+"""Vectors on real FAISS: exact and HNSW search, search inside a mask with a bitmap selector, appended rows, index files."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import faiss
@@ -11,8 +10,8 @@ import pytest
 
 from jobmatch.index.base import FloatArray, IdArray, VectorIndex, normalize
 from jobmatch.index.faiss_index import FaissIndex, build_index
-from jobmatch.index.live import LiveIndex
 from jobmatch.index.persist import IndexFileError, checksum, load, save
+from jobmatch.search.dense import DenseRows
 
 DIM = 32
 
@@ -96,15 +95,8 @@ def test_build_rejects_duplicate_and_reserved_ids() -> None:
 
 def test_vectors_that_are_not_unit_length_are_refused(corpus: tuple[IdArray, FloatArray]) -> None:
     ids, vectors = corpus
-    live = LiveIndex(build_index(ids, vectors))
-
     with pytest.raises(ValueError, match="L2-normalised"):
         build_index(ids, 2 * vectors)
-    with pytest.raises(ValueError, match="L2-normalised"):
-        live.upsert([1], 2 * vectors[:1])
-    assert not live.contains(1)
-    live.upsert([2], np.zeros((1, DIM), dtype=np.float32))  # what embedders return for text without tokens
-    assert live.contains(2)
 
 
 @pytest.fixture(scope="module")
@@ -113,100 +105,61 @@ def main_indexes(corpus: tuple[IdArray, FloatArray]) -> dict[str, faiss.IndexIDM
     return {"flat": build_index(ids, vectors, kind="flat"), "hnsw": build_index(ids, vectors, kind="hnsw")}
 
 
-@pytest.fixture(params=["flat", "hnsw"])
-def live(request: pytest.FixtureRequest, main_indexes: dict[str, faiss.IndexIDMap2]) -> LiveIndex:
-    return LiveIndex(faiss.clone_index(main_indexes[request.param]))
+def exact_in_mask(vectors: FloatArray, allowed: np.ndarray, query: FloatArray, k: int) -> IdArray:
+    rows = np.flatnonzero(allowed)
+    scores = vectors[rows] @ query
+    return rows[np.argsort(-scores, kind="stable")[:k]]
 
 
-def test_an_upserted_new_id_is_found_at_once(live: LiveIndex) -> None:
-    new_vector = clustered(1, seed=6)
-
-    live.upsert([42], new_vector)
-
-    assert live.search_one(new_vector[0], 5)[0].id == 42
-    assert live.contains(42)
-    assert len(live) == 2_001
-    np.testing.assert_allclose(live.vector(42), new_vector[0])
+@pytest.fixture(scope="module")
+def graph_rows() -> tuple[DenseRows, FloatArray]:
+    """25,000 rows: above the threshold, so the rows get an HNSW graph."""
+    vectors = clustered(25_000, seed=3)
+    dense = DenseRows.build(vectors)
+    assert dense.kind == "hnsw"
+    return dense, vectors
 
 
-def test_ids_of_the_main_index_are_live_with_their_vectors(live: LiveIndex, corpus: tuple[IdArray, FloatArray]) -> None:
-    ids, vectors = corpus
-
-    assert live.contains(int(ids[5]))
-    assert not live.contains(5)
-    np.testing.assert_array_equal(live.vector(int(ids[5])), vectors[5])
-    assert live.vector(5) is None
-
-
-def test_a_changed_vector_replaces_the_old_one(live: LiveIndex, corpus: tuple[IdArray, FloatArray]) -> None:
-    ids, vectors = corpus
-    old_vector, far_away = vectors[0], -vectors[0]
-
-    live.upsert([ids[0]], far_away[np.newaxis])
-
-    assert ids[0] not in [hit.id for hit in live.search_one(old_vector, 50)]
-    assert live.search_one(far_away, 1)[0].id == ids[0]
-    assert len(live) == 2_000
-    np.testing.assert_allclose(live.vector(int(ids[0])), far_away)
-
-
-def test_removed_ids_are_never_returned_even_as_the_best_match(
-    live: LiveIndex, corpus: tuple[IdArray, FloatArray]
+@pytest.mark.parametrize("share", [0.002, 0.05, 0.9])
+def test_search_inside_a_mask_only_returns_allowed_rows_and_finds_the_true_best(
+    graph_rows: tuple[DenseRows, FloatArray], share: float,
 ) -> None:
-    ids, vectors = corpus
-    query = vectors[10]
-    best = [hit.id for hit in live.search_one(query, 60)]
-    gone = best[:55]
-    live.upsert([77], query[np.newaxis])
-
-    assert live.remove([*gone, 77, 999_999]) == 56
-    hits = live.search([query, vectors[11]], 50)
-
-    assert all(len(row) == 50 for row in hits)
-    assert not set(gone + [77]) & {hit.id for row in hits for hit in row}
-    assert hits[0][0].id == best[55]
-    assert not live.contains(gone[0])
-    assert live.vector(gone[0]) is None
-    assert len(live) == 2_000 - 55
+    dense, vectors = graph_rows
+    rng = np.random.default_rng(5)
+    allowed = rng.random(len(vectors)) < share
+    queries = clustered(20, seed=6)
+    found_rows = []
+    truths = []
+    for query in queries:
+        rows, scores = dense.search(query, allowed, 10)
+        assert allowed[rows].all()
+        assert list(scores) == sorted(scores, reverse=True)
+        found_rows.append(rows)
+        truths.append(exact_in_mask(vectors, allowed, query, 10))
+    assert recall(np.array(found_rows), np.array(truths)) >= 0.95  # exact for small masks, HNSW with a bitmap for large ones
 
 
-def test_widening_retry_fills_k_when_tombstones_exceed_the_overfetch(corpus: tuple[IdArray, FloatArray]) -> None:
-    ids, vectors = corpus
-    live = LiveIndex(build_index(ids, vectors, kind="flat"), max_overfetch=4)
-    query = vectors[0]
-    truth = exact_top(vectors, ids, query[np.newaxis], 40)[0]
+def test_rows_appended_after_the_graph_are_searched_exactly(graph_rows: tuple[DenseRows, FloatArray]) -> None:
+    _, vectors = graph_rows
+    dense = DenseRows.build(vectors[:21_000])
+    extra = clustered(50, seed=8)
+    dense.append(extra)
+    allowed = np.ones(21_050, dtype=bool)
+    rows, _ = dense.search(extra[7], allowed, 1)
+    assert rows.tolist() == [21_007]
+    allowed[21_007] = False  # a dead row is never returned, even as the best match
+    rows, _ = dense.search(extra[7], allowed, 5)
+    assert 21_007 not in rows.tolist()
+    dense.fold()  # folded into the graph, still found
+    assert dense.n_graph == 21_050
+    rows, _ = dense.search(extra[7], np.ones(21_050, dtype=bool), 1)
+    assert rows.tolist() == [21_007]
 
-    live.remove(truth[:30])
 
-    assert [hit.id for hit in live.search_one(query, 10)] == list(truth[30:40])
-
-
-def test_searches_run_while_another_thread_upserts(live: LiveIndex) -> None:
-    queries = clustered(16, seed=7)
-    updates = clustered(200, seed=8)
-    errors: list[BaseException] = []
-    done = threading.Event()
-
-    def search() -> None:
-        try:
-            while not done.is_set():
-                for row in live.search(queries, 20):
-                    assert len(row) == 20
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
-
-    searchers = [threading.Thread(target=search) for _ in range(4)]
-    for thread in searchers:
-        thread.start()
-    for start in range(0, 200, 10):
-        live.upsert(np.arange(start, start + 10) + 5_000, updates[start : start + 10])
-        live.remove([1_000 + start])
-    done.set()
-    for thread in searchers:
-        thread.join()
-
-    assert errors == []
-    assert len(live) == 2_000 + 200 - 20
+def test_a_mask_with_nothing_allowed_finds_nothing(graph_rows: tuple[DenseRows, FloatArray]) -> None:
+    dense, vectors = graph_rows
+    rows, scores = dense.search(vectors[0], np.zeros(len(vectors), dtype=bool), 10)
+    assert len(rows) == len(scores) == 0
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])

@@ -212,7 +212,9 @@ def test_pages_follow_the_cursor_without_gaps(client: TestClient, new_seeker: Se
         if cursor is None:
             break
     assert seen == everything
-    assert len(seen) == len(market)
+    below = [item["posting_id"] for item in _matches(me, seeker_id, limit=100)["below_floor"]]
+    assert sorted(seen + below) == sorted(market.values())  # every posting is a match or offered apart below the floor
+    assert below == [market["driver"]]
 
 
 def test_request_filters_narrow_the_list(client: TestClient, new_seeker: SeekerFactory, market: dict[str, int]) -> None:
@@ -239,5 +241,5 @@ def test_a_wished_occupation_group_covers_the_codes_under_it(
     assert market["nurse_bergen"] in _ids(_matches(me, seeker_id))
     explanation = me.get(f"/v1/seekers/{seeker_id}/matches/{market['nurse_bergen']}/explanation").json()
     occupation = next(c for c in explanation["components"] if c["name"] == "occupation")
-    assert occupation["raw"] == 0.5
+    assert occupation["raw"] == 1.0  # the seeker wants the work of the whole group
     assert "2223" in occupation["why"]["en"]

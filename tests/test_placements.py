@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch.matching.weights import STAY_PRIOR_WEIGHT
 from jobmatch.settings import Settings
 from tests import auth
 from tests.conftest import ClientAs
@@ -135,10 +136,10 @@ def test_the_prior_is_in_the_ranking_explained_in_words_and_the_seeker_can_turn_
         "Av 5 personer formidlet som sykepleiere hos Bergen kommune i denne kommunen, jobbet 4 der fortsatt etter 12 måneder")
     assert prior["why"]["en"].startswith(
         "Of 5 people placed as sykepleiere at Bergen kommune in this municipality, 4 still worked there after 12 months")
-    assert prior["weight"] == 0.2
+    assert prior["weight"] == STAY_PRIOR_WEIGHT
     assert prior["status"] == "met"
     assert 0 < prior["raw"] <= 1
-    assert prior["contribution"] == round(prior["raw"] * 0.2, 6)
+    assert abs(prior["contribution"] - prior["raw"] * STAY_PRIOR_WEIGHT) < 1e-5
     total = sum(c["contribution"] for c in explained["components"])
     assert abs(total - explained["score"]) < 1e-5
     page = own.get(f"/v1/seekers/{seeker_id}/matches").json()

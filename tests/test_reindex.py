@@ -31,10 +31,11 @@ from jobmatch.postings.service import row_values
 from jobmatch.search.build import PAUSE_AT_ENV, READ_CHUNK, build_version
 from jobmatch.search.index_api import router as index_router
 from jobmatch.search.reindex import ExitCode, run_reindex
-from jobmatch.search.versions import BUILD_PREFIX, DENSE_FILE, MANIFEST_FILE, IndexStore
+from jobmatch.search.versions import BUILD_PREFIX, MANIFEST_FILE, IndexStore
 from jobmatch.settings import Settings
 from tests.auth import admin_headers, seeker_headers
 from tests.factories import posting_body, seeker_body
+from tests.matching_support import settle
 
 EMBEDDER = HashingEmbedder()
 TITLES = ("Sykepleier", "Helsefagarbeider", "Lektor i matematikk", "Tømrer", "Utvikler", "Renholder", "Lastebilsjåfør")
@@ -51,6 +52,9 @@ def import_postings(session_factory: sessionmaker[Session], numbers: Iterable[in
     rows = [row_values(PostingIn.model_validate(distinct_posting(number))) for number in numbers]
     with session_factory.begin() as session:
         return [posting_id for posting_id, _ in postings_repository.upsert_many(session, rows)]
+
+
+VECTORS_FILE = "vectors.npy"
 
 
 def reindex(session_factory: sessionmaker[Session], settings: Settings, **options: Any) -> dict[str, Any]:
@@ -119,6 +123,8 @@ def create_seeker(seeker_client: TestClient) -> str:
 
 
 def served_version(client: TestClient, seeker_id: str) -> str:
+    """The version a match request is served from, once the app's upkeep has had its round (it runs every 0.2 s here)."""
+    settle()
     response = client.get(f"/v1/seekers/{seeker_id}/matches")
     assert response.status_code == 200, response.text
     version: str = response.json()["index_version"]
@@ -193,9 +199,34 @@ def test_an_expired_posting_is_deactivated_and_left_out_of_the_new_version(
     with session_factory() as session:
         assert session.scalar(select(PostingRow.status).where(PostingRow.id == expiring)) == "inactive"
     snapshot = store.load(summary["index_version"], model_id=EMBEDDER.model_id)
-    assert not snapshot.dense.contains(expiring)
-    assert all(snapshot.dense.contains(posting_id) for posting_id in staying)
-    assert expiring not in [doc for doc, _ in snapshot.lexical.search(distinct_posting(0)["title"], 10)]
+    assert expiring not in snapshot.corpus.row_of
+    assert all(posting_id in snapshot.corpus.row_of for posting_id in staying)
+
+
+def test_an_incremental_reindex_reuses_the_served_version_and_applies_only_the_change(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    store = IndexStore(settings.index_dir)
+    ids = import_postings(session_factory, range(20))
+    first = reindex(session_factory, settings)
+    assert first["incremental_from"] is None
+    changed = ids[3]
+    with session_factory.begin() as session:
+        session.execute(update(PostingRow).where(PostingRow.id == changed).values(title="Kokk til kantine", content_hash="changed"))
+        session.execute(update(PostingRow).where(PostingRow.id == ids[4]).values(status="inactive"))
+
+    second = reindex(session_factory, settings)
+
+    assert second["incremental_from"] == first["index_version"]
+    assert second["postings_changed"] == 2
+    assert second["postings"] == 19
+    snapshot = store.load(second["index_version"], model_id=EMBEDDER.model_id)
+    corpus = snapshot.corpus
+    assert ids[4] not in corpus.row_of
+    assert corpus.texts["titles"][corpus.row_of[changed]] == "Kokk til kantine"
+    third = reindex(session_factory, settings, full=True)
+    assert third["incremental_from"] is None
+    assert third["postings"] == 19
 
 
 def test_full_reindex_recomputes_every_embedding(settings: Settings, session_factory: sessionmaker[Session]) -> None:
@@ -224,6 +255,7 @@ def test_matches_during_two_swaps_never_fail_and_never_go_back(
         assert client.post("/v1/postings", json=distinct_posting(number)).status_code == 201
     seeker_id = create_seeker(seeker_client)
     versions = [reindex(session_factory, settings)["index_version"]]
+    settle()
     stop = threading.Event()
     seen: list[list[str]] = [[] for _ in range(4)]
     failures: list[str] = []
@@ -271,15 +303,15 @@ def test_a_corrupt_new_version_is_refused_and_the_previous_keeps_serving(
     first = reindex(session_factory, settings)["index_version"]
     assert served_version(seeker_client, seeker_id) == first
     broken = build_version(session_factory, embedder=EMBEDDER, index_store=store)
-    dense = broken.folder / DENSE_FILE
+    dense = broken.folder / VECTORS_FILE
     data = dense.read_bytes()
     if damage == "byte changed":
         dense.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])
     else:
         dense.write_bytes(data[: len(data) // 2])
-    if damage == "truncated with a matching checksum":  # gets past the checksum: FAISS itself must refuse it
+    if damage == "truncated with a matching checksum":  # gets past the checksum: reading the vectors must refuse it
         manifest = json.loads((broken.folder / MANIFEST_FILE).read_text())
-        manifest["checksums"][DENSE_FILE] = persist.checksum(dense)
+        manifest["checksums"][VECTORS_FILE] = persist.checksum(dense)
         (broken.folder / MANIFEST_FILE).write_text(json.dumps(manifest))
     caplog.set_level(logging.ERROR, logger="jobmatch.search.holder")
 

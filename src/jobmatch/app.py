@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from threadpoolctl import threadpool_limits
 
 from jobmatch import __version__
 from jobmatch.admin.api import router as admin_router
@@ -56,6 +57,8 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if url is None:
             raise RuntimeError("no database URL; `jobmatch serve` starts the embedded PostgreSQL for you")
+        # Concurrent requests are the parallelism: one BLAS thread per request, as FAISS gets one.
+        threadpool_limits(1)
         app.state.access = build_access_context(settings)
         engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
         _warn_if_not_ready(engine)

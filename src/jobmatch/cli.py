@@ -20,6 +20,7 @@ from jobmatch.fairness.cli import fairness_report
 from jobmatch.geo.cli import geo_app
 from jobmatch.postings.importer import Importer, ImportFormat
 from jobmatch.privacy.pseudonyms import Pseudonyms, load_secret
+from jobmatch.relevance.cli import relevance_app
 from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Environment, Settings
 from jobmatch.stay_prior.cli import refresh_in_batch, stay_prior_app
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(geo_app, name="geo")
 app.add_typer(stay_prior_app, name="stay-prior")
+app.add_typer(relevance_app, name="relevance")
 app.command("fairness-report")(fairness_report)
 
 logger = logging.getLogger("jobmatch.cli")

@@ -22,3 +22,25 @@ def decode(kind: str, cursor: str | None, *, minimum: int = 0) -> int | None:
         return int(value)
     except ValueError as exc:
         raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+
+
+def encode_bound(kind: str, position: int, *, binding: str) -> str:
+    """A cursor that also names what it belongs to (a ranking), so it cannot be used with another."""
+    return base64.urlsafe_b64encode(f"{kind}:{position}:{binding}".encode()).decode().rstrip("=")
+
+
+MAX_POSITION = 2**62
+
+
+def decode_bound(kind: str, cursor: str | None) -> tuple[int, str] | None:
+    """The position and binding of a bound cursor; None for the first page."""
+    if not cursor:
+        return None
+    try:
+        found, _, rest = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
+        position, _, binding = rest.partition(":")
+        if found != kind or not position.isdigit() or int(position) > MAX_POSITION or not binding:
+            raise ValueError(found)
+        return int(position), binding
+    except ValueError as exc:
+        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc

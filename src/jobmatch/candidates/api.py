@@ -34,7 +34,7 @@ def list_candidates(
     are considered. Each seeker shown is audited.
     """
     why = stated_purpose(purpose)
-    snapshot = current_snapshot(index, session)
+    snapshot = current_snapshot(index)
     return service.candidates(
         session, snapshot, posting_id=posting_id, principal=principal, embedder=embedder, pseudonyms=access_context.pseudonyms,
         purpose=why, cursor=cursor, limit=min(limit, settings.max_page_size), language=language, cef=access_context.audit_cef,

@@ -1,50 +1,51 @@
-"""Candidates for a posting: dense retrieval among the seekers the caller may find, then the matching formula per pair.
+"""Candidates for a posting: the matching engine in reverse, among the seekers the caller may find.
 
-Each (seeker, posting) pair is measured by `measure_pair` and scored by `score` with the seeker's own importances and
-constraints, so a candidate's score and terms are those of the posting in the seeker's own match list — except the stay
-prior, which belongs to the posting, is the same for every candidate and so is left out here (it cannot order them, and a
-seeker who turned it off would otherwise move against the others).
+Each seeker is ranked by the very terms the posting would have in their own match list: their own constraints and
+importances, and their similarities calibrated against the whole corpus as in their list. The posting is measured in a
+corpus of its own (one row) that shares the served corpus's lexical model, so nothing is re-implemented here. The stay
+prior belongs to the posting, is the same for every candidate and so is left out (it cannot order them).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy.orm import Session
 
+from jobmatch import cursors
 from jobmatch.audit import service as audit
 from jobmatch.audit.schemas import Action
 from jobmatch.auth.principal import Principal
 from jobmatch.candidates import repository
 from jobmatch.candidates.schemas import CandidateItem, CandidatePage
+from jobmatch.db.tables import PostingRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import posting_text, seeker_text
 from jobmatch.errors import NotFound
 from jobmatch.fairness import exposures
 from jobmatch.feedback import repository as feedback_repository
-from jobmatch.geo.service import GeoResolver
-from jobmatch.matching.commute import commute
-from jobmatch.matching.formula import Scored, score, summary_reasons
-from jobmatch.matching.ranking import SeekerQuery, load_postings, measure_pair
-from jobmatch.matching.service import components_out, decode_cursor, encode_cursor
-from jobmatch.matching.signals import Signal
-from jobmatch.matching.weights import effective_importances
+from jobmatch.matching.explanations import components_out
+from jobmatch.matching.filters import MatchFilters
+from jobmatch.matching.fit import skill_stems
+from jobmatch.matching.formula import Scored, scored, summary_reasons
+from jobmatch.matching.measure import Query, calibrations, context, measure
+from jobmatch.matching.ranking import order_of
+from jobmatch.matching.schemas import Words
+from jobmatch.matching.service import wherever
+from jobmatch.matching.voice import third_person
+from jobmatch.matching.weights import effective_importances, fit_model
+from jobmatch.postings.service import to_out
 from jobmatch.privacy.pseudonyms import Pseudonyms
+from jobmatch.search.corpus import Corpus
+from jobmatch.search.dense import DenseRows
 from jobmatch.search.documents import seeker_terms
 from jobmatch.search.snapshot import IndexSnapshot
+from jobmatch.search.sync import facts_for
 from jobmatch.seekers.service import to_profile
-
-CANDIDATE_POOL = 300
-"""Seekers scored in full: the closest to the posting by dense similarity among those the caller may find."""
-
-SAME_FOR_EVERY_CANDIDATE = Signal.not_applicable(
-    "Erfaringstallene gjelder annonsen og er like for alle kandidater, så de rangerer ikke kandidatene.",
-    "The stay prior belongs to the ad and is the same for every candidate, so it does not rank them.",
-)
 
 
 @dataclass(frozen=True)
@@ -55,42 +56,56 @@ class CandidateRanking:
     ranked: list[tuple[uuid.UUID, Scored]]
 
 
+def _posting_corpus(session: Session, snapshot: IndexSnapshot, *, posting_id: int, embedder: Embedder) -> Corpus:
+    row = session.get(PostingRow, posting_id)
+    if row is None:
+        raise NotFound(f"no posting with id {posting_id}")
+    posting = to_out(row)
+    corpus = Corpus(lexical_model=snapshot.corpus.lexical_model, dense=DenseRows.empty(snapshot.dim))
+    vector = vector_store.embed(session, embedder=embedder, texts=[posting_text(posting)])[0]
+    corpus.apply(facts_for(session, [posting], [row]), {posting_id: vector})
+    return corpus
+
+
 def rank_candidates(
     session: Session, snapshot: IndexSnapshot, *, posting_id: int, principal: Principal, embedder: Embedder,
 ) -> CandidateRanking:
-    """Every findable, visible seeker in the pool who passes their own constraints for the posting, best first."""
-    postings = load_postings(session, [posting_id])
-    if not postings:
-        raise NotFound(f"no posting with id {posting_id}")
-    posting = postings[0]
+    """Every findable, visible seeker who passes their own constraints for the posting and for whom it fits, best first."""
+    single = _posting_corpus(session, snapshot, posting_id=posting_id, embedder=embedder)
     rows = repository.findable_for(session, principal)
     if not rows:
         return CandidateRanking(snapshot.version, posting_id, 0, [])
     profiles = [to_profile(row) for row in rows]
     vectors = vector_store.embed(session, embedder=embedder, texts=[seeker_text(profile) for profile in profiles], kind="query")
-    posting_vector = snapshot.dense.vector(posting_id)
-    if posting_vector is None:  # not in the served index (yet): its stored passage vector
-        posting_vector = vector_store.embed(session, embedder=embedder, texts=[posting_text(posting)])[0]
-    similarity = vectors @ posting_vector
-    pool = [int(i) for i in np.argsort(-similarity, kind="stable")[:CANDIDATE_POOL]]
-    dismissed = feedback_repository.seekers_who_dismissed(session, posting_id=posting_id, seeker_ids=[rows[i].id for i in pool])
-    resolver = GeoResolver.load(session, locations=posting.locations,
-                                wishes=[wish for i in pool for wish in profiles[i].wishes.locations])
-    now = datetime.now(UTC)
+    dismissed = feedback_repository.seekers_who_dismissed(session, posting_id=posting_id, seeker_ids=[row.id for row in rows])
+    model = fit_model()
+    now = time.time()
     ranked: list[tuple[uuid.UUID, Scored]] = []
-    for i in pool:
-        profile, seeker_id = profiles[i], rows[i].id
-        query = SeekerQuery(
-            profile=profile, vector=vectors[i], terms=seeker_terms(profile), importances=effective_importances(profile.stay_factors),
-            seeker_id=seeker_id, dismissed=frozenset({posting_id}) if seeker_id in dismissed else frozenset(),
+    only_row = np.zeros(1, dtype=np.int64)
+    for row, profile, vector in zip(rows, profiles, vectors, strict=True):
+        query = Query(
+            profile=profile, vector=vector, terms=seeker_terms(profile), importances=effective_importances(profile.stay_factors),
+            filters=MatchFilters(), dismissed=frozenset({posting_id}) if row.id in dismissed else frozenset(),
+            where=wherever(session, profile), skills=skill_stems(profile.skills), use_prior=False,
+            has_text=bool(seeker_text(profile).strip()),
         )
-        lexical = float(snapshot.lexical.scores(query.terms, [posting_id])[0]) if query.terms.strip() else 0.0
-        features = measure_pair(snapshot, query, posting, similarity=float(similarity[i]), lexical=lexical,
-                                commute=commute(resolver, profile, posting), stay_prior=SAME_FOR_EVERY_CANDIDATE, now=now)
-        if not features.removed_by:  # the seeker's own hard constraints: they would never see this posting
-            ranked.append((seeker_id, score(features, query.importances)))
-    ranked.sort(key=lambda pair: (-pair[1].score, str(pair[0])))
+        ctx = context(single, query, model=model, now=now, calibrated=calibrations(snapshot.corpus, query))
+        if ctx.removed[0]:
+            continue  # the seeker's own hard constraints: they would never see this posting
+        measured = measure(ctx, only_row)
+        strong, _, order, _ = order_of(ctx, measured, model)
+        if len(order):
+            ranked.append((row.id, scored(ctx, measured, 0, strong=bool(strong[0]), with_terms=True)))
+    ranked.sort(key=lambda pair: (not pair[1].strong, -pair[1].score, str(pair[0])))
     return CandidateRanking(snapshot.version, posting_id, len(rows), ranked)
+
+
+def encode_cursor(offset: int) -> str:
+    return cursors.encode("c", offset)
+
+
+def decode_cursor(cursor: str | None) -> int:
+    return cursors.decode("c", cursor) or 0
 
 
 def candidate_page(ranking: CandidateRanking, *, cursor: str | None, limit: int, language: str) -> CandidatePage:
@@ -98,7 +113,10 @@ def candidate_page(ranking: CandidateRanking, *, cursor: str | None, limit: int,
     window = ranking.ranked[offset : offset + limit]
     items = [
         CandidateItem(seeker_id=seeker_id, rank=offset + position, score=scored.score,
-                      summary_reasons=summary_reasons(scored, language=language), components=components_out(scored))
+                      summary_reasons=[third_person(reason, language) for reason in summary_reasons(scored, language=language)],
+                      components=[component.model_copy(update={"why": Words(no=third_person(component.why.no, "no"),
+                                                                            en=third_person(component.why.en, "en"))})
+                                  for component in components_out(scored)])
         for position, (seeker_id, scored) in enumerate(window, start=1)
     ]
     more = offset + limit < len(ranking.ranked)

@@ -91,6 +91,15 @@ class PostingRow(TimestampMixin, Base):
     )
 
 
+class PostingDeletionRow(Base):
+    """A deleted posting's id, so every process's change feed drops it (pruned by the reindex after a day)."""
+
+    __tablename__ = "posting_deletions"
+
+    posting_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+
+
 class SeekerRow(TimestampMixin, Base):
     """A job seeker's self-described profile. Personal data: erase means delete.
 

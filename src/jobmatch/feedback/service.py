@@ -25,9 +25,9 @@ from jobmatch.feedback.schemas import (
     SuggestionStatus,
 )
 from jobmatch.feedback.suggestions import LEARNING_REASONS, applied, propose
-from jobmatch.matching.ranking import load_postings
 from jobmatch.matching.schemas import Words
 from jobmatch.postings import repository as postings_repository
+from jobmatch.postings.service import load_many as load_postings
 from jobmatch.seekers import service as seekers_service
 from jobmatch.seekers.schemas import SeekerIn
 from jobmatch.vocab import WorkHours

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jobmatch.feedback.schemas import DismissReason, ProfileChange
-from jobmatch.matching.constraints import FACTOR_NO
+from jobmatch.matching.rules import FACTOR_NO
 from jobmatch.matching.stay import EXTENT_NO, HOURS_NO
 from jobmatch.postings.schemas import PostingIn
 from jobmatch.seekers.schemas import SeekerIn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jobmatch.lexical.normalise import words
 
@@ -31,6 +32,7 @@ class TermMatch:
         return self.query_word if self.query_word == self.doc_word else f"{self.query_word} ~ {self.doc_word}"
 
 
+@lru_cache(maxsize=200_000)
 def word_similarity(a: str, b: str) -> float:
     """How alike two normalised words are: 1 same, ~0.9 inflected, 0.65-0.75 compound part, 0 unrelated."""
     if a == b:

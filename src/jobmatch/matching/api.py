@@ -9,18 +9,18 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
+from jobmatch.auth.principal import Role
 from jobmatch.auth.rules import Rule, access
 from jobmatch.auth.seekers import ExplanationReadDep, MatchesReadDep
 from jobmatch.db.tables import SeekerRow
-from jobmatch.deps import EmbedderDep, IndexDep, SessionDep, SettingsDep
+from jobmatch.deps import EmbedderDep, IndexDep, PrincipalDep, SessionDep, SettingsDep
 from jobmatch.errors import InvalidRequest, NotFound, ServiceUnavailable
-from jobmatch.matching import service
+from jobmatch.matching import service, voice
 from jobmatch.matching.filters import MatchFilters
-from jobmatch.matching.ranking import SeekerQuery
+from jobmatch.matching.measure import Query as SeekerQuery
 from jobmatch.matching.schemas import Explanation, MatchPage
 from jobmatch.search.holder import IndexHolder
 from jobmatch.search.snapshot import IndexSnapshot
-from jobmatch.search.sync import sync_changes
 from jobmatch.seekers import service as seekers_service
 from jobmatch.vocab import EngagementType, Extent, Importance, Remote, Sector, StayFactor
 
@@ -96,12 +96,9 @@ def explanation_query(
     return _query(session, embedder, seeker, filters, importance)
 
 
-def current_snapshot(index: IndexHolder, session: Session) -> IndexSnapshot:
-    """The newest current version, with every posting change committed so far applied."""
-    index.reload_if_changed()
-    snapshot = index.require()
-    sync_changes(snapshot, session)
-    return snapshot
+def current_snapshot(index: IndexHolder) -> IndexSnapshot:
+    """The version this process serves; loading versions and the change feed run in the background, never here."""
+    return index.require()
 
 
 MatchesQueryDep = Annotated[SeekerQuery, Depends(matches_query)]
@@ -111,6 +108,8 @@ ERRORS = (NotFound, InvalidRequest, ServiceUnavailable)
 
 @router.get("", response_model=MatchPage, **access(Rule.SEEKER_READ, errors=ERRORS))
 def list_matches(
+    seeker_id: uuid.UUID,
+    principal: PrincipalDep,
     session: SessionDep,
     index: IndexDep,
     query: MatchesQueryDep,
@@ -120,18 +119,22 @@ def list_matches(
     language: Language = "no",
 ) -> MatchPage:
     """The seeker's matches, best first, from one index version (returned as `index_version`)."""
-    snapshot = current_snapshot(index, session)
-    return service.matches(session, snapshot, query, cursor=cursor, limit=min(limit, settings.max_page_size), language=language)
+    snapshot = current_snapshot(index)
+    page = service.matches(session, snapshot, query, cursor=cursor, limit=min(limit, settings.max_page_size), language=language,
+                           seeker_id=seeker_id)
+    return voice.page_for_caseworker(page, language=language) if principal.role is Role.CASEWORKER else page
 
 
 @router.get("/{posting_id}/explanation", response_model=Explanation, **access(Rule.SEEKER_READ, errors=ERRORS))
 def explain_match(
     seeker_id: uuid.UUID,
     posting_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    principal: PrincipalDep,
     session: SessionDep,
     index: IndexDep,
     query: ExplanationQueryDep,
 ) -> Explanation:
     """Every term of the posting's score for this seeker, or the rule that removed it."""
-    snapshot = current_snapshot(index, session)
-    return service.explain(session, snapshot, query, seeker_id=seeker_id, posting_id=posting_id)
+    snapshot = current_snapshot(index)
+    explained = service.explain(session, snapshot, query, seeker_id=seeker_id, posting_id=posting_id)
+    return voice.explanation_for_caseworker(explained) if principal.role is Role.CASEWORKER else explained

@@ -1,156 +1,175 @@
-"""Fit beyond similarity: the seeker's own skills and wished occupations, found in the posting."""
+"""Fit beyond similarity, over columns: the seeker's wished occupations and their own skills, found in each posting."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
+from jobmatch.lexical.stemming import content_words, stem
 from jobmatch.matching.signals import Signal, Status
 from jobmatch.matching.weights import SKILL_DOES_NOT_WANT_TO_USE, SKILL_WANTS_TO_USE
-from jobmatch.postings.schemas import Occupation, PostingIn
-from jobmatch.seekers.schemas import SeekerIn, SeekerSkill
+from jobmatch.postings.schemas import Occupation
+from jobmatch.search.corpus import Corpus
+from jobmatch.seekers.schemas import SeekerSkill
 from jobmatch.vocab import OccupationSystem
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+FloatArray = npt.NDArray[np.float32]
+RowArray = npt.NDArray[np.int64]
+
+_CODED = {OccupationSystem.STYRK08.value, OccupationSystem.ISCO08.value}
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
-_STOPWORDS = frozenset("og i på med for til av en et ei som er å the and of in to with for a an som har kan vil du vi".split())
 
 
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def stem(word: str) -> str:
-    """A crude Norwegian-friendly stem: drop up to three letters of inflection from longer words."""
-    return word if len(word) <= 5 else word[: max(5, len(word) - 3)]
-
-
-def content_words(text: str) -> list[str]:
-    return [word for word in _WORD.findall(fold(text)) if word not in _STOPWORDS and len(word) > 1]
-
-
-@dataclass(frozen=True)
-class SkillMatch:
-    skill: str
-    level: int
-    wants_to_use: bool
-    found: bool
-    passage: str | None
-
-
-@dataclass(frozen=True)
-class _PostingWords:
-    """A posting's words, split once so every skill of the seeker is looked up cheaply."""
-
-    folded: str
-    skills: list[tuple[str, list[tuple[str, str]]]]
-    sentences: list[tuple[str, list[str]]]
-
-    @classmethod
-    def of(cls, posting: PostingIn) -> _PostingWords:
-        sentences = [posting.title, *_SENTENCE.split(posting.description)]
-        return cls(
-            folded=fold(" ".join([posting.title, posting.description, *posting.skills])),
-            skills=[(skill, [(word, stem(word)) for word in content_words(skill)]) for skill in posting.skills],
-            sentences=[(sentence, content_words(sentence)) for sentence in sentences],
-        )
-
-
-@lru_cache(maxsize=4096)
-def _stems(skill: str) -> tuple[str, ...]:
-    return tuple(stem(word) for word in content_words(skill))
-
-
-def _find(skill: str, posting: _PostingWords) -> tuple[bool, str | None]:
-    stems = _stems(skill)
-    if not stems:
-        return False, None
-    for candidate, stemmed in posting.skills:
-        if all(any(word.startswith(s) or s.startswith(word_stem) for word, word_stem in stemmed) for s in stems):
-            return True, candidate
-    if not all(s in posting.folded for s in stems):  # every stem must occur somewhere for a sentence to hold them all
-        return False, None
-    for sentence, words in posting.sentences:
-        if all(any(word.startswith(s) for word in words) for s in stems):
-            return True, sentence.strip()[:300]
-    return False, None
-
-
-def skill_matches(posting: PostingIn, skills: list[SeekerSkill]) -> list[SkillMatch]:
-    if not skills:
-        return []
-    words = _PostingWords.of(posting)
-    matches = []
-    for skill in skills:
-        found, passage = _find(skill.name, words)
-        matches.append(SkillMatch(skill.name, skill.level, skill.wants_to_use, found, passage))
-    return matches
-
-
-def skill_weight(match: SkillMatch) -> float:
-    return match.level / 5 * (SKILL_WANTS_TO_USE if match.wants_to_use else SKILL_DOES_NOT_WANT_TO_USE)
-
-
-def skills_signal(matches: list[SkillMatch]) -> Signal:
-    if not matches:
-        return Signal.not_applicable("Du har ikke lagt inn ferdigheter.", "You have not listed any skills.")
-    total = sum(skill_weight(match) for match in matches)
-    found = [match for match in matches if match.found]
-    raw = sum(skill_weight(match) for match in found) / total if total else 0.0
-    if not found:
-        return Signal(0.0, Status.UNMET, "Ingen av dine ferdigheter er nevnt i annonsen.", "None of your skills appear in the ad.")
-    names = ", ".join(match.skill for match in found[:5])
-    status = Status.MET if len(found) == len(matches) else Status.PARTLY
-    return Signal(
-        raw,
-        status,
-        f"{len(found)} av {len(matches)} ferdigheter finnes i annonsen: {names}.",
-        f"{len(found)} of {len(matches)} of your skills appear in the ad: {names}.",
-    )
-
-
-_CODE_SYSTEMS = {OccupationSystem.STYRK08, OccupationSystem.ISCO08}
-
-
-def occupation_closeness(wished: Occupation, offered: Occupation) -> float:
-    """1 for the same code, 0.5 for the same ISCO minor group, 0.25 for the same sub-major group."""
-    if wished.system in _CODE_SYSTEMS and offered.system in _CODE_SYSTEMS:
-        a, b = wished.code.strip(), offered.code.strip()
-        if a == b:
+def closeness(wished: Occupation, system: str, code: str) -> float:
+    """1 for the wished code or a code under a wished group, 0.5 for the same ISCO minor group, 0.25 for the sub-major."""
+    if wished.system.value in _CODED and system in _CODED:
+        want = wished.code.strip()
+        if code.startswith(want):
             return 1.0
-        if len(a) >= 3 and len(b) >= 3 and a[:3] == b[:3]:
+        if len(want) >= 3 and len(code) >= 3 and want[:3] == code[:3]:
             return 0.5
-        if len(a) >= 2 and len(b) >= 2 and a[:2] == b[:2]:
+        if len(want) >= 2 and len(code) >= 2 and want[:2] == code[:2]:
             return 0.25
         return 0.0
-    return 1.0 if wished.system == offered.system and wished.code == offered.code else 0.0
+    return 1.0 if wished.system.value == system and wished.code.strip() == code else 0.0
 
 
-def occupation_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    wished = profile.wishes.occupations
+def _key_parts(key: str) -> tuple[str, str]:
+    system, _, code = key.partition(":")
+    return system, code
+
+
+def occupation_closeness(corpus: Corpus, n: int, wished: list[Occupation]) -> FloatArray:
+    """Each row's best closeness to any wished occupation (0 when none is close or the posting has no code)."""
+    result = np.zeros(n, dtype=np.float32)
+    rows = corpus.sparse.get("occupation_rows")
+    if not wished or rows is None:
+        return result
+    by_level = _columns_by_closeness(corpus.vocabs["occupations"].terms, tuple((w.system.value, w.code.strip()) for w in wished))
+    for level in sorted(by_level):
+        cols = np.asarray(by_level[level], dtype=np.int64)
+        present = rows.accumulate(cols, np.ones(len(cols), np.float32), n) > 0
+        result[present] = level
+    return result
+
+
+_closeness_cache: dict[tuple[int, int, tuple[tuple[str, str], ...]], dict[float, list[int]]] = {}
+
+
+def _columns_by_closeness(terms: list[str], wished: tuple[tuple[str, str], ...]) -> dict[float, list[int]]:
+    """The vocabulary's occupation columns by their closeness to the wished ones (cached: the vocabulary only grows)."""
+    key = (id(terms), len(terms), wished)
+    found = _closeness_cache.get(key)
+    if found is None:
+        wants = [Occupation(system=OccupationSystem(system), code=code) for system, code in wished]
+        found = {}
+        for col, term in enumerate(terms):
+            system, code = _key_parts(term)
+            best = max(closeness(want, system, code) for want in wants)
+            if best > 0:
+                found.setdefault(best, []).append(col)
+        if len(_closeness_cache) > 4_096:
+            _closeness_cache.clear()
+        _closeness_cache[key] = found
+    return found
+
+
+def occupation_words(corpus: Corpus, row: int, wished: list[Occupation], value: float) -> Signal:
     if not wished:
-        return Signal.not_applicable("Du har ikke oppgitt ønskede yrker.", "You have not listed wished occupations.")
-    if not posting.occupations:
+        return Signal.not_applicable("Du har ikke oppgitt ønskede yrker.", "You have not listed the occupations you want.")
+    offered = [key for key in corpus.texts["occupations"][row].split("\n") if key]
+    if not offered:
         return Signal.unknown("Annonsen har ingen yrkeskode.", "The ad has no occupation code.")
-    best, pair = 0.0, None
-    for want in wished:
-        for offer in posting.occupations:
-            closeness = occupation_closeness(want, offer)
-            if closeness > best:
-                best, pair = closeness, (want, offer)
-    if pair is None:
-        return Signal(0.0, Status.UNMET, "Ikke blant dine ønskede yrker.", "Not among your wished occupations.")
-    want, offer = pair
-    label = offer.label or offer.code
-    if best == 1.0:
-        return Signal.met(f"Ønsket yrke: {label} ({offer.code}).", f"Wished occupation: {label} ({offer.code}).")
-    group = "samme yrkesgruppe" if best == 0.5 else "beslektet yrkesområde"
-    group_en = "same occupation group" if best == 0.5 else "related occupation area"
-    return Signal(
-        best,
-        Status.PARTLY,
-        f"{label} ({offer.code}) er i {group} som ønsket {want.label or want.code} ({want.code}).",
-        f"{label} ({offer.code}) is in the {group_en} as wished {want.label or want.code} ({want.code}).",
-    )
+    if value <= 0:
+        return Signal(0.0, Status.UNMET, "Yrket er ikke blant dem du ønsker.", "The occupation is not among those you want.")
+    want, key = max(((w, k) for w in wished for k in offered), key=lambda pair: closeness(pair[0], *_key_parts(pair[1])))
+    code = _key_parts(key)[1]
+    label = corpus.occupation_labels.get(key) or code
+    wanted = want.label or want.code
+    if value == 1.0:
+        return Signal.met(f"Et yrke du ønsker: {label} ({code}).", f"An occupation you want: {label} ({code}).")
+    group_no, group_en = ("samme yrkesgruppe som", "the same occupation group as") if value == 0.5 else (
+        "et beslektet yrkesområde til", "an occupation area related to")
+    return Signal(value, Status.PARTLY, f"{label} ({code}) er i {group_no} {wanted} ({want.code}), som du ønsker.",
+                  f"{label} ({code}) is in {group_en} {wanted} ({want.code}), which you want.")
+
+
+@dataclass(frozen=True)
+class SkillStems:
+    """The seeker's skills as stems, looked up once per request."""
+
+    skills: tuple[SeekerSkill, ...]
+    stems: tuple[tuple[str, ...], ...]
+    weights: FloatArray
+
+
+def skill_stems(skills: list[SeekerSkill]) -> SkillStems:
+    stems = tuple(tuple(stem(word) for word in content_words(skill.name)) for skill in skills)
+    weights = np.asarray([skill_weight(skill) for skill in skills], dtype=np.float32)
+    return SkillStems(tuple(skills), stems, weights)
+
+
+def skill_weight(skill: SeekerSkill) -> float:
+    return skill.level / 5 * (SKILL_WANTS_TO_USE if skill.wants_to_use else SKILL_DOES_NOT_WANT_TO_USE)
+
+
+def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray) -> npt.NDArray[np.bool_]:
+    """(rows × skills): a skill is found when each of its words starts some word of the posting."""
+    found = np.zeros((len(rows), len(wanted.skills)), dtype=bool)
+    word_rows = corpus.sparse.get("word_rows")
+    distinct = sorted({s for stems in wanted.stems for s in stems})
+    if not distinct or word_rows is None or not len(rows):
+        return found
+    vocab = corpus.vocabs["words"]
+    cols: list[int] = []
+    owners: list[int] = []
+    for position, prefix in enumerate(distinct):
+        for col in vocab.prefixed(prefix):
+            cols.append(col)
+            owners.append(position)
+    if not cols:
+        return found
+    mapping = np.zeros((len(cols), len(distinct)), dtype=np.float32)
+    mapping[np.arange(len(cols)), owners] = 1.0
+    present = word_rows.accumulate(np.asarray(cols, dtype=np.int64), mapping, n)[rows] > 0
+    for index, stems in enumerate(wanted.stems):
+        if stems:
+            found[:, index] = present[:, [distinct.index(s) for s in stems]].all(axis=1)
+    return found
+
+
+def skills_share(wanted: SkillStems, found: npt.NDArray[np.bool_]) -> FloatArray:
+    total = float(wanted.weights.sum())
+    if not len(wanted.skills) or total == 0:
+        return np.zeros(len(found), dtype=np.float32)
+    share: FloatArray = (found.astype(np.float32) @ wanted.weights / total).astype(np.float32)
+    return share
+
+
+def skills_words(wanted: SkillStems, found_row: npt.NDArray[np.bool_], share: float) -> Signal:
+    if not wanted.skills:
+        return Signal.not_applicable("Du har ikke lagt inn ferdigheter.", "You have not listed any skills.")
+    names = [skill.name for skill, found in zip(wanted.skills, found_row, strict=True) if found]
+    if not names:
+        return Signal(0.0, Status.UNMET, "Ingen av ferdighetene dine er nevnt i annonsen.", "None of your skills are mentioned in the ad.")
+    shown = ", ".join(names[:5])
+    status = Status.MET if len(names) == len(wanted.skills) else Status.PARTLY
+    return Signal(share, status, f"{len(names)} av {len(wanted.skills)} ferdigheter er nevnt i annonsen: {shown}.",
+                  f"{len(names)} of your {len(wanted.skills)} skills are mentioned in the ad: {shown}.")
+
+
+def passage(skill: SeekerSkill, title: str, description: str, posting_skills: list[str]) -> str | None:
+    """Where in the ad a found skill is named: one of its listed skills, or the first sentence with its words."""
+    stems = [stem(word) for word in content_words(skill.name)]
+    for candidate in posting_skills:
+        words = content_words(candidate)
+        if stems and all(any(word.startswith(s) for word in words) for s in stems):
+            return candidate
+    for sentence in [title, *_SENTENCE.split(description)]:
+        words = content_words(sentence)
+        if stems and all(any(word.startswith(s) for word in words) for s in stems):
+            return sentence.strip()[:300]
+    return None

@@ -1,14 +1,25 @@
-"""The one formula: score = Σ weight × raw, each term kept so it can be explained."""
+"""The one formula in words: every term of one posting's score, each with its raw value, weight and reason.
+
+The terms are read off the arrays the ranking used (`Measured`), so they always sum to the score in the list.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass
 
-from jobmatch.matching.constraints import Rule
-from jobmatch.matching.fit import SkillMatch
+from jobmatch.matching.fit import occupation_words, skills_words
+from jobmatch.matching.measure import Context, Measured, component_kind
+from jobmatch.matching.prior import prior_words
 from jobmatch.matching.signals import Signal, Status
-from jobmatch.matching.weights import FIT_WEIGHTS, STAY_PRIOR_WEIGHT, stay_weight
+from jobmatch.matching.stay import stay_words
 from jobmatch.vocab import Importance, StayFactor
+
+FORMULA = (
+    "score = fit + stay + prior, every term weight × raw. fit = base + semantic + lexical + occupation + skills, a logistic "
+    "model whose probability σ(fit) says how well the posting fits; stay factors and the stay prior re-order the postings "
+    "that fit, and never lift one that does not fit above one that does"
+)
 
 
 @dataclass(frozen=True)
@@ -28,90 +39,88 @@ class Component:
 
 
 @dataclass(frozen=True)
-class Features:
-    """Everything measured about one posting for one seeker, before weighting."""
-
-    posting_id: int
-    title: str
-    employer: str | None
-    semantic: float | None
-    lexical: float
-    matched_terms: list[str]
-    skills: list[SkillMatch]
-    skills_signal: Signal
-    occupation: Signal
-    stay: dict[StayFactor, Signal]
-    engagement: Signal
-    stay_prior: Signal
-    removed_by: list[Rule] = field(default_factory=list)
-    terms_text: str = ""
-    """The posting's lexical terms, kept to name the matched words for the items that are shown."""
-
-
-@dataclass(frozen=True)
 class Scored:
-    features: Features
+    posting_id: int
+    row: int
     components: list[Component]
-
-    @property
-    def posting_id(self) -> int:
-        return self.features.posting_id
+    strong: bool
+    matched_terms: list[str]
 
     @property
     def score(self) -> float:
         return round(sum(component.contribution for component in self.components), 6)
 
+    @property
+    def fit(self) -> float:
+        return sum(c.contribution for c in self.components if c.kind == "fit")
 
-def _similarity_signal(name: str, raw: float | None, terms: list[str]) -> Signal:
+
+def _value(array_value: float) -> float | None:
+    return None if math.isnan(array_value) else float(array_value)
+
+
+def _semantic_words(raw: float | None, similarity: float) -> Signal:
     if raw is None:
-        return Signal.unknown("Ingen vektor for annonsen ennå.", "No vector for this ad yet.")
-    if name == "semantic":
-        return Signal(
-            raw,
-            Status.MET if raw >= 0.5 else Status.PARTLY,
-            f"Beskrivelsen din og annonsen ligner i mening ({raw:.2f}).",
-            f"Your profile and the ad are similar in meaning ({raw:.2f}).",
-        )
-    shown = ", ".join(terms[:5]) or "ingen"
-    return Signal(
-        raw,
-        Status.MET if raw >= 0.3 else Status.PARTLY,
-        f"Ord som går igjen i annonsen: {shown} ({raw:.2f}).",
-        f"Words shared with the ad: {', '.join(terms[:5]) or 'none'} ({raw:.2f}).",
-    )
+        return Signal.not_applicable("Profilen din har ingen tekst å sammenligne ennå, eller annonsen venter på sin vektor.",
+                                     "Your profile has no text to compare yet, or the ad is still waiting for its vector.")
+    if raw >= 1:
+        no, en = "Profilen din og annonsen handler tydelig om det samme", "Your profile and the ad clearly talk about the same work"
+    elif raw >= 0:
+        no, en = "Profilen din og annonsen ligner noe i innhold", "Your profile and the ad are somewhat alike in content"
+    else:
+        no, en = "Profilen din og annonsen handler om ulike ting", "Your profile and the ad talk about different things"
+    status = Status.MET if raw >= 1 else Status.PARTLY if raw >= 0 else Status.UNMET
+    return Signal(raw, status, f"{no} (likhet {similarity:.2f}).", f"{en} (similarity {similarity:.2f}).")
 
 
-def score(features: Features, importances: dict[StayFactor, Importance]) -> Scored:
-    components = [
-        Component(
-            "semantic", "fit", features.semantic, FIT_WEIGHTS["semantic"], None, _similarity_signal("semantic", features.semantic, [])
-        ),
-        Component(
-            "lexical",
-            "fit",
-            features.lexical,
-            FIT_WEIGHTS["lexical"],
-            None,
-            _similarity_signal("lexical", features.lexical, features.matched_terms),
-        ),
-        Component("skills", "fit", features.skills_signal.raw, FIT_WEIGHTS["skills"], None, features.skills_signal),
-        Component("occupation", "fit", features.occupation.raw, FIT_WEIGHTS["occupation"], None, features.occupation),
-    ]
+def _lexical_words(raw: float | None, terms: list[str]) -> Signal:
+    if raw is None:
+        return Signal.not_applicable("Du har ikke oppgitt yrker, erfaring eller ferdigheter å sammenligne titler med.",
+                                     "You have not given occupations, experience or skills to compare titles with.")
+    if not terms:
+        return Signal(raw, Status.UNMET, "Annonsens tittel, yrke og ferdigheter deler ingen ord med dine.",
+                      "The ad's title, occupation and skills share no words with yours.")
+    shown = ", ".join(terms[:5])
+    status = Status.MET if raw >= 1 else Status.PARTLY
+    return Signal(raw, status, f"Ord fra profilen din som går igjen i annonsen: {shown}.",
+                  f"Words from your profile that recur in the ad: {shown}.")
+
+
+BASE = Signal(1.0, Status.PARTLY, "Utgangspunktet for alle annonser før noe er sammenlignet.",
+              "The starting point of every ad before anything is compared.")
+
+
+def scored(ctx: Context, measured: Measured, index: int, *, strong: bool, with_terms: bool) -> Scored:
+    """Every term of the score of `measured.rows[index]`, in words."""
+    row = int(measured.rows[index])
+    query = ctx.query
+    corpus = ctx.corpus
+    raw = {name: _value(float(values[index])) for name, values in measured.raw.items()}
+    weight = {name: float(values[index]) for name, values in measured.weight.items()}
+    terms: list[str] = []
+    if with_terms and raw["lexical"] is not None and query.terms.strip():
+        terms = corpus.lexical_model.matched_terms(query.terms, corpus.texts["lexical_texts"][row])
+    signals: dict[str, Signal] = {
+        "base": BASE,
+        "semantic": _semantic_words(raw["semantic"], float(measured.similarity["semantic"][index])),
+        "lexical": _lexical_words(raw["lexical"], terms),
+        "occupation": occupation_words(corpus, row, query.profile.wishes.occupations, raw["occupation"] or 0.0),
+        "skills": skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0),
+        "stay_prior": prior_words(measured.prior_rate[index], use_prior=query.use_prior),
+    }
     for factor in StayFactor:
-        importance = importances[factor]
-        signal = features.stay[factor]
-        components.append(Component(factor.value, "stay", signal.raw, stay_weight(importance), importance, signal))
-    prior = features.stay_prior
-    components.append(Component("stay_prior", "prior", prior.raw, STAY_PRIOR_WEIGHT if prior.raw is not None else 0.0, None, prior))
-    return Scored(features, components)
-
-
-def rank(scored: list[Scored]) -> list[Scored]:
-    """Highest score first; ties broken by posting id so the order is stable between calls."""
-    return sorted(scored, key=lambda item: (-item.score, item.posting_id))
+        signals[factor.value] = stay_words(corpus, row, factor, float(measured.raw[factor.value][index]),
+                                           int(ctx.stay.status[factor][row]), query.profile, query.where)
+    components = [
+        Component(name, component_kind(name), raw[name], weight[name],
+                  query.importances[StayFactor(name)] if component_kind(name) == "stay" else None, signals[name])
+        for name in measured.raw
+    ]
+    posting_id = int(corpus.column("ids", ctx.n)[row])
+    return Scored(posting_id=posting_id, row=row, components=components, strong=strong, matched_terms=terms)
 
 
 def summary_reasons(item: Scored, *, language: str = "no", top: int = 3) -> list[str]:
     """The few terms that lifted this posting most, in words."""
-    lifting = sorted((c for c in item.components if c.contribution > 0), key=lambda c: -c.contribution)
+    lifting = sorted((c for c in item.components if c.contribution > 0 and c.name != "base"), key=lambda c: -c.contribution)
     return [c.signal.why_no if language == "no" else c.signal.why_en for c in lifting[:top]]

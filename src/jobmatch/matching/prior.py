@@ -7,15 +7,20 @@ one 25 points above the overall rate adds +0.5 × STAY_PRIOR_WEIGHT. `rate` is t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import threading
+import time
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.orm import Session
 
+from jobmatch.db.tables import StayPriorRow
 from jobmatch.matching.signals import Signal, Status
-from jobmatch.postings.schemas import PostingIn
-from jobmatch.seekers.schemas import SeekerIn
+from jobmatch.search.corpus import Corpus
+from jobmatch.stay_prior import repository as stay_prior_repository
 from jobmatch.stay_prior import service as stay_prior
-from jobmatch.stay_prior.keys import Level
+from jobmatch.stay_prior.keys import Level, PriorKeys
 
 STAY_PRIOR_SCALE = 2.0
 CLEAR_DIFFERENCE = 0.1
@@ -65,8 +70,52 @@ def prior_signal(prior: stay_prior.Prior | None) -> Signal:
     )
 
 
-def prior_signals(session: Session, postings: Sequence[PostingIn], profile: SeekerIn) -> list[Signal]:
-    """Each posting's stay-prior signal, from one query; not applicable for a seeker who turned the prior off."""
-    if not profile.use_stay_prior:
-        return [TURNED_OFF] * len(postings)
-    return [prior_signal(prior) for prior in stay_prior.lookup(session, postings)]
+PRIOR_RECHECK_SECONDS = 30.0
+"""How often a process asks whether the stay prior was refreshed (a nightly batch job)."""
+
+
+class PriorCache:
+    """Every corpus row's stay prior, computed once per published table and extended as rows are appended."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: object = None
+        self._checked = -math.inf
+        self._cells: dict[stay_prior.CellKey, StayPriorRow] = {}
+        self._raw = np.zeros(0, dtype=np.float32)
+        self._priors: list[stay_prior.Prior | None] = []
+
+    def for_rows(self, session: Session, corpus: Corpus, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float32], list[object]]:
+        """Each row's raw prior (NaN: none) and its published cell."""
+        n = corpus.view().n
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked > PRIOR_RECHECK_SECONDS:
+                self._checked = now
+                stamp = stay_prior_repository.stamp(session)
+                if stamp != self._stamp:
+                    self._stamp, self._cells = stamp, stay_prior.cells_by_key(stay_prior_repository.all_cells(session))
+                    self._raw, self._priors = np.zeros(0, dtype=np.float32), []
+            if len(self._priors) < n:
+                self._extend(corpus, n)
+            raw, priors = self._raw, self._priors
+        return raw[rows], [priors[row] for row in rows]
+
+    def _extend(self, corpus: Corpus, n: int) -> None:
+        vocab = corpus.vocabs["prior_keys"].terms
+        start = len(self._priors)
+        columns = [corpus.column(name, n)[start:] for name in ("prior_occupation", "prior_region", "prior_employer")]
+        keys = [PriorKeys(occupation_code=vocab[o][2:] or None, occupation_label=None, region_code=vocab[r][2:] or None,
+                          region_name=None, employer_key=vocab[e][2:] or None, employer_name=None)
+                for o, r, e in zip(*columns, strict=True)]
+        found = stay_prior.narrowest(self._cells, keys)
+        raw = np.asarray([math.nan if p is None else (0.0 if p.level is Level.ALL else centred(p.rate, p.overall_rate))
+                          for p in found], dtype=np.float32)
+        self._raw = np.concatenate([self._raw, raw])
+        self._priors = self._priors + found
+
+
+def prior_words(prior: object, *, use_prior: bool) -> Signal:
+    if not use_prior:
+        return TURNED_OFF
+    return prior_signal(prior if isinstance(prior, stay_prior.Prior) else None)

@@ -1,195 +1,166 @@
-"""Rank postings for a seeker: retrieve candidates, apply hard constraints, score, sort. Explanations reuse it."""
+"""Rank postings for a seeker: hard constraints as one mask, retrieval inside it, one vectorised score, fit before stay.
+
+Retrieval is exact with respect to the fit floor. The candidates are
+- every allowed posting with a wished occupation or one in the same ISCO minor group,
+- the K allowed postings most similar in meaning (FAISS inside the mask), and
+- every allowed posting that could still reach the fit floor with a semantic similarity no higher than the K-th one's.
+A posting outside all three cannot fit, so the list holds every allowed posting above the floor. K grows until the
+third set stays small.
+
+The order is fit first: postings that clearly fit (a wished or neighbouring occupation, or a high fit without a
+conflicting occupation code) come before those that merely pass the floor; inside each band the whole score decides,
+so stay factors and the stay prior re-order postings that fit but never lift one that does not fit above one that does.
+"""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
-from jobmatch.db.tables import PostingRow
-from jobmatch.matching.commute import commutes_for
-from jobmatch.matching.constraints import Rule, is_inactive, must_rules, not_for_me_rules
-from jobmatch.matching.filters import MatchFilters
-from jobmatch.matching.fit import occupation_signal, skill_matches, skills_signal
-from jobmatch.matching.formula import Features, Scored, rank, score
-from jobmatch.matching.prior import NO_PRIOR as NO_PRIOR
-from jobmatch.matching.prior import prior_signals
-from jobmatch.matching.signals import Signal
-from jobmatch.matching.stay import Commute, engagement_wish_signal, stay_signals
-from jobmatch.postings import repository as postings_repository
-from jobmatch.postings.schemas import PostingOut
-from jobmatch.postings.service import to_out
-from jobmatch.search.documents import posting_terms
-from jobmatch.search.snapshot import IndexSnapshot
-from jobmatch.seekers.schemas import SeekerIn
-from jobmatch.vocab import Importance, StayFactor
+from jobmatch.matching.measure import Context, Measured, fit_bound, measure
+from jobmatch.matching.weights import FitModel
+from jobmatch.vocab import StayFactor
 
-DENSE_CANDIDATES = 200
-LEXICAL_CANDIDATES = 200
-OCCUPATION_CANDIDATES = 100
-"""Candidates per channel; their union is scored in full."""
+RowArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+PriorFn = Callable[[RowArray], "tuple[npt.NDArray[np.float32], list[object]] | None"]
 
-INACTIVE = Rule("inactive", "Annonsen er utløpt eller ikke lenger aktiv.", "The ad has expired or is no longer active.")
-DISMISSED = Rule("dismissed", "Du har avvist denne annonsen, så den vises ikke igjen.", "You dismissed this ad, so it is not shown again.")
+DENSE_START = 200
+"""Dense candidates at first; multiplied by four while the floor-bound channel is more than four times as large."""
+BELOW_FLOOR_SHOWN = 5
+LEXICAL_FIELD_Z = 2.0
+"""Without wished occupations, the seeker's field is the postings whose titles share their words this clearly."""
 
 
 @dataclass(frozen=True)
-class SeekerQuery:
-    """Everything a ranking needs to know about the seeker for one request."""
+class Relaxation:
+    """What one `must` rule removes from the seeker's field, and what relaxing it would add back."""
 
-    profile: SeekerIn
-    vector: npt.NDArray[np.float32]
-    terms: str
-    importances: dict[StayFactor, Importance]
-    filters: MatchFilters = field(default_factory=MatchFilters)
-    seeker_id: uuid.UUID | None = None
-    dismissed: frozenset[int] = frozenset()
-    """Postings the seeker dismissed: removed by the `dismissed` rule, never shown again."""
+    rule: str
+    factor: StayFactor
+    removed: int
+    adds: int
+    within_km: float | None = None
+    adds_within: int | None = None
 
 
 @dataclass
 class Ranking:
+    """The seeker's full ranked list for one index version and corpus generation."""
+
+    key: str
     index_version: str
-    ranked: list[Scored]
-    removed: dict[int, Features]
+    generation: int
+    ctx: Context
+    measured: Measured
+    """Every candidate's terms; `order` and `below` index into it."""
+    strong: BoolArray
+    scores: npt.NDArray[np.float32]
+    order: RowArray
+    below: RowArray
+    prior: PriorFn | None = None
+    """The stay prior of any rows, as this ranking measured them (explanations of unlisted postings use it)."""
+    relaxations: list[Relaxation] = field(default_factory=list)
+    field_total: int = 0
+    _positions: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
+
+    def posting_id(self, index: int) -> int:
+        return int(self.ctx.corpus.column("ids", self.ctx.n)[self.measured.rows[index]])
 
     def position(self, posting_id: int) -> int | None:
-        for rank_index, item in enumerate(self.ranked, start=1):
-            if item.posting_id == posting_id:
-                return rank_index
-        return None
+        """1-based rank of a posting in the list, or None."""
+        if not self._positions:
+            ids = self.ctx.corpus.column("ids", self.ctx.n)[self.measured.rows[self.order]]
+            self._positions = {int(posting_id): rank for rank, posting_id in enumerate(ids, start=1)}
+        return self._positions.get(posting_id)
 
 
-def _occupation_candidates(session: Session, profile: SeekerIn, now: datetime) -> list[int]:
-    """Active postings with a wished occupation code; a shorter code (an ISCO group) matches every code under it."""
-    codes = sorted({occupation.code for occupation in profile.wishes.occupations})
-    if not codes:
-        return []
-    exact = [code for code in codes if len(code) >= 4]
-    groups = [code for code in codes if len(code) < 4]
-    matches = []
-    if exact:
-        matches.append(PostingRow.occupation_codes.overlap(exact))
-    if groups:
-        code = func.unnest(PostingRow.occupation_codes).column_valued("code")
-        matches.append(select(code).where(or_(*(code.startswith(group) for group in groups))).exists())
-    query = (
-        select(PostingRow.id)
-        .where(postings_repository.is_active(now), or_(*matches))
-        .order_by(PostingRow.id.desc())
-        .limit(OCCUPATION_CANDIDATES)
-    )
-    return list(session.scalars(query))
+def candidates(ctx: Context) -> RowArray:
+    """Every allowed row that can reach the fit floor (see the module docstring)."""
+    allowed = ~ctx.removed
+    allowed_count = int(allowed.sum())
+    if not allowed_count:
+        return np.zeros(0, dtype=np.int64)
+    if ctx.query.filters.occupation is not None:  # the request asks for this occupation's postings: all of them
+        return np.flatnonzero(allowed)
+    occupational = np.flatnonzero(allowed & (ctx.occupation >= 0.5))
+    k = DENSE_START
+    while True:
+        dense_rows, dense_scores = ctx.corpus.dense.search(ctx.query.vector, allowed, min(k, allowed_count), exact=ctx.semantic)
+        if len(dense_rows) >= allowed_count:
+            return np.union1d(occupational, dense_rows)
+        ceiling = float(dense_scores[-1]) if len(dense_scores) else 1.0
+        reachable = np.flatnonzero(allowed & (fit_bound(ctx, ceiling) >= ctx.model.floor))
+        if len(reachable) <= 4 * k or k >= allowed_count:
+            return np.union1d(np.union1d(occupational, dense_rows), reachable)
+        k *= 4
 
 
-def retrieve(session: Session, snapshot: IndexSnapshot, query: SeekerQuery, *, now: datetime) -> dict[int, float | None]:
-    """Candidate ids from the dense, lexical and occupation-code channels, with their dense similarity."""
-    semantic: dict[int, float | None] = {hit.id: hit.score for hit in snapshot.dense.search_one(query.vector, DENSE_CANDIDATES)}
-    lexical_ids = [doc for doc, _ in snapshot.lexical.search(query.terms, LEXICAL_CANDIDATES)] if query.terms.strip() else []
-    for posting_id in [*lexical_ids, *_occupation_candidates(session, query.profile, now)]:
-        semantic.setdefault(posting_id, None)
-    return semantic
+def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArray, npt.NDArray[np.float32], RowArray, RowArray]:
+    """Which candidates clearly fit, their scores, the list's order and the best of those below the floor."""
+    fit = measured.fit
+    occupation = ctx.occupation[measured.rows]
+    has_wishes = bool(ctx.query.profile.wishes.occupations)
+    wished = (occupation >= 1.0) if has_wishes else np.zeros(len(fit), dtype=bool)
+    if ctx.query.filters.occupation is not None:
+        wished = np.ones(len(fit), dtype=bool)  # asked for in this request, so wanted
+    coded = ctx.corpus.column("n_occupations", ctx.n)[measured.rows] > 0
+    conflict = has_wishes & coded & (occupation <= 0)
+    strong = (occupation >= 0.5) | ((fit >= model.strong) & ~conflict)
+    passes = (fit >= model.floor) | wished
+    scores = measured.total()
+    ids = ctx.corpus.column("ids", ctx.n)[measured.rows]
+    kept = np.flatnonzero(passes)
+    order = kept[np.lexsort((ids[kept], -scores[kept], ~strong[kept]))]
+    rest = np.flatnonzero(~passes)
+    below = rest[np.lexsort((ids[rest], -fit[rest]))][:BELOW_FLOOR_SHOWN]
+    return strong, scores, order, below
 
 
-def semantic_similarity(snapshot: IndexSnapshot, query: SeekerQuery, posting_id: int) -> float | None:
-    vector = snapshot.dense.vector(posting_id)
-    return None if vector is None else float(np.dot(vector, query.vector))
+def field_mask(ctx: Context) -> BoolArray:
+    """The postings of the seeker's field: wished or neighbouring occupations, else titles clearly like theirs."""
+    if ctx.query.profile.wishes.occupations:
+        field_rows = ctx.occupation >= 0.5
+    else:
+        field_rows = ctx.lexical_calibration.z(ctx.lexical, ctx.model.z_clip) >= LEXICAL_FIELD_Z
+    for code in ("inactive", "dismissed"):
+        if code in ctx.rules.masks:
+            field_rows = field_rows & ~ctx.rules.masks[code]
+    return field_rows
 
 
-def measure(
-    session: Session,
-    snapshot: IndexSnapshot,
-    query: SeekerQuery,
-    postings: list[PostingOut],
-    semantic: dict[int, float | None],
-    *,
-    now: datetime,
-) -> list[Features]:
-    """Every signal of every posting, with the rules that remove it (if any)."""
-    if not postings:
-        return []
-    lexical = snapshot.lexical.scores(query.terms, [p.id for p in postings]) if query.terms.strip() else np.zeros(len(postings))
-    commutes = commutes_for(session, query.profile, postings)
-    priors = prior_signals(session, postings, query.profile)
-    measured = []
-    for posting, lexical_score, prior in zip(postings, lexical, priors, strict=True):
-        similarity = semantic.get(posting.id)
-        if similarity is None:
-            similarity = semantic_similarity(snapshot, query, posting.id)
-        measured.append(
-            measure_pair(snapshot, query, posting, similarity=similarity, lexical=float(lexical_score),
-                         commute=commutes[posting.id], stay_prior=prior, now=now)
-        )
-    return measured
+def relaxations(ctx: Context) -> tuple[list[Relaxation], int]:
+    """Per `must` rule: the field postings it removes, and those only it removes (what relaxing it adds back)."""
+    in_field = field_mask(ctx)
+    found: list[Relaxation] = []
+    for code in ctx.rules.must_codes():
+        mask = ctx.rules.masks[code]
+        others = np.zeros(ctx.n, dtype=bool)
+        for other, other_mask in ctx.rules.masks.items():
+            if other != code:
+                others |= other_mask
+        removed = in_field & mask
+        only = removed & ~others
+        factor = StayFactor(code.partition(".")[2])
+        within_km = adds_within = None
+        if factor is StayFactor.COMMUTE and ctx.query.where.points:
+            within_km = 2 * ctx.query.where.points[0].max_km
+            adds_within = int((only & (ctx.stay.commute_ratio <= 2)).sum())
+        found.append(Relaxation(code, factor, int(removed.sum()), int(only.sum()), within_km, adds_within))
+    return found, int(in_field.sum())
 
 
-def measure_pair(
-    snapshot: IndexSnapshot,
-    query: SeekerQuery,
-    posting: PostingOut,
-    *,
-    similarity: float | None,
-    lexical: float,
-    commute: Commute,
-    stay_prior: Signal,
-    now: datetime,
-) -> Features:
-    """Every signal of one (seeker, posting) pair from its precomputed inputs; both directions of matching use it."""
-    stay = stay_signals(posting, query.profile, commute)
-    skills = skill_matches(posting, query.profile.skills)
-    removed_by = [INACTIVE] if is_inactive(posting, now=now) else []
-    removed_by += [DISMISSED] if posting.id in query.dismissed else []
-    removed_by += not_for_me_rules(posting, query.profile)
-    removed_by += must_rules(stay, query.importances)
-    removed_by += query.filters.rules(posting)
-    return Features(
-        posting_id=posting.id,
-        title=posting.title,
-        employer=posting.employer.name if posting.employer else None,
-        semantic=similarity,
-        lexical=lexical,
-        matched_terms=[],  # filled by `with_matched_terms` for what is shown: it costs more than the whole score
-        terms_text=posting_terms(posting) if lexical > 0 else "",
-        skills=skills,
-        skills_signal=skills_signal(skills),
-        occupation=occupation_signal(posting, query.profile),
-        stay=stay,
-        engagement=engagement_wish_signal(posting, query.profile),
-        stay_prior=stay_prior,
-        removed_by=removed_by,
-    )
-
-
-def with_matched_terms(snapshot: IndexSnapshot, query: SeekerQuery, item: Scored) -> Scored:
-    """The same scored item, with the words that explain its lexical similarity (the score does not change)."""
-    features = item.features
-    if not features.terms_text or features.matched_terms:
-        return item
-    terms = snapshot.lexical.matched_terms(query.terms, features.terms_text)
-    return score(replace(features, matched_terms=terms), query.importances)
-
-
-def load_postings(session: Session, posting_ids: list[int]) -> list[PostingOut]:
-    rows = session.scalars(select(PostingRow).where(PostingRow.id.in_(posting_ids)).order_by(PostingRow.id)).all()
-    now = datetime.now(UTC)
-    return [to_out(row, now=now) for row in rows]
-
-
-def rank_postings(session: Session, snapshot: IndexSnapshot, query: SeekerQuery) -> Ranking:
-    """The seeker's full ranked list for one index version, and what the hard constraints removed."""
-    now = datetime.now(UTC)
-    semantic = retrieve(session, snapshot, query, now=now)
-    postings = load_postings(session, list(semantic))
-    kept: list[Scored] = []
-    removed: dict[int, Features] = {}
-    for features in measure(session, snapshot, query, postings, semantic, now=now):
-        if features.removed_by:
-            removed[features.posting_id] = features
-        else:
-            kept.append(score(features, query.importances))
-    return Ranking(index_version=snapshot.version, ranked=rank(kept), removed=removed)
+def rank(ctx: Context, *, key: str, index_version: str, generation: int, prior: PriorFn) -> Ranking:
+    rows = candidates(ctx)
+    measured = measure(ctx, rows, prior(rows))
+    strong, scores, order, below = order_of(ctx, measured, ctx.model)
+    found, field_total = relaxations(ctx)
+    return Ranking(key=key, index_version=index_version, generation=generation, ctx=ctx, measured=measured, strong=strong,
+                   scores=scores, order=order, below=below, prior=prior, relaxations=found, field_total=field_total)

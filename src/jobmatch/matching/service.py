@@ -1,9 +1,13 @@
-"""Matches and explanations for a seeker, both from the same ranking."""
+"""Matches and explanations for a seeker, both read from one cached ranking."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import time
 import uuid
-from datetime import UTC, datetime
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -13,40 +17,27 @@ from jobmatch import cursors
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import seeker_text
-from jobmatch.errors import NotFound
+from jobmatch.errors import InvalidRequest
 from jobmatch.fairness import exposures
 from jobmatch.feedback import repository as feedback_repository
-from jobmatch.matching.constraints import Rule
+from jobmatch.geo.service import GeoResolver
+from jobmatch.matching import explanations
 from jobmatch.matching.filters import MatchFilters
-from jobmatch.matching.formula import Features, Scored, score, summary_reasons
-from jobmatch.matching.ranking import (
-    Ranking,
-    SeekerQuery,
-    load_postings,
-    measure,
-    rank_postings,
-    semantic_similarity,
-    with_matched_terms,
-)
-from jobmatch.matching.schemas import (
-    ComponentOut,
-    Explanation,
-    MatchItem,
-    MatchPage,
-    RuleOut,
-    SkillOut,
-    Wishes,
-    WishOut,
-    Words,
-)
-from jobmatch.matching.signals import Signal, Status
-from jobmatch.matching.weights import effective_importances
+from jobmatch.matching.fit import skill_stems
+from jobmatch.matching.formula import Scored, scored, summary_reasons
+from jobmatch.matching.measure import Context, Query, context
+from jobmatch.matching.prior import PriorCache
+from jobmatch.matching.ranking import Ranking, rank
+from jobmatch.matching.schemas import Explanation, MatchItem, MatchPage, WhyShort
+from jobmatch.matching.stay import Wherever, WishPoint, default_commute_limit
+from jobmatch.matching.weights import effective_importances, fit_model
 from jobmatch.search.documents import seeker_terms
 from jobmatch.search.snapshot import IndexSnapshot
 from jobmatch.seekers.schemas import SeekerIn
 from jobmatch.vocab import Importance, StayFactor
 
-FORMULA = "score = Σ weight × raw over fit terms (semantic, lexical, skills, occupation), stay factors and the stay prior"
+CURSOR_KIND = "m"
+FitBand = Literal["strong", "possible", "below_floor"]
 
 
 def seeker_vector(session: Session, *, embedder: Embedder, profile: SeekerIn) -> npt.NDArray[np.float32]:
@@ -54,6 +45,25 @@ def seeker_vector(session: Session, *, embedder: Embedder, profile: SeekerIn) ->
     vectors = vector_store.embed(session, embedder=embedder, texts=[seeker_text(profile)], kind="query")
     vector: npt.NDArray[np.float32] = vectors[0]
     return vector
+
+
+def wherever(session: Session, profile: SeekerIn) -> Wherever:
+    """The seeker's wished places, resolved to points."""
+    wishes = profile.wishes.locations
+    if not wishes:
+        return Wherever((), stated=False, first_limit_km=default_commute_limit(None))
+    resolver = GeoResolver.load(session, wishes=wishes)
+    points = []
+    unresolved = []
+    for wish in wishes:
+        resolution = resolver.resolve_wish(wish)
+        if resolution.point is None:
+            unresolved.append(resolution.how)
+            continue
+        label = wish.municipality or wish.postal_code or "?"
+        points.append(WishPoint(float(resolution.point[0]), float(resolution.point[1]), default_commute_limit(wish.max_distance_km), label))
+    return Wherever(tuple(points), stated=True, first_limit_km=default_commute_limit(wishes[0].max_distance_km),
+                    unresolved="; ".join(unresolved) if not points else None)
 
 
 def build_query(
@@ -64,170 +74,143 @@ def build_query(
     overrides: dict[StayFactor, Importance] | None = None,
     filters: MatchFilters | None = None,
     seeker_id: uuid.UUID | None = None,
-) -> SeekerQuery:
-    """The ranking's view of the seeker; with `seeker_id`, their dismissals apply and served pages are logged."""
-    return SeekerQuery(
+) -> Query:
+    """The ranking's view of the seeker; with `seeker_id`, their dismissals apply."""
+    return Query(
         profile=profile,
         vector=seeker_vector(session, embedder=embedder, profile=profile),
         terms=seeker_terms(profile),
         importances=effective_importances(profile.stay_factors, overrides),
         filters=filters or MatchFilters(),
-        seeker_id=seeker_id,
         dismissed=feedback_repository.dismissed_posting_ids(session, seeker_id=seeker_id) if seeker_id else frozenset(),
+        where=wherever(session, profile),
+        skills=skill_stems(profile.skills),
+        use_prior=profile.use_stay_prior,
+        has_text=bool(seeker_text(profile).strip()),
     )
 
 
-def encode_cursor(offset: int) -> str:
-    return cursors.encode("m", offset)
+def query_key(query: Query, index_version: str) -> str:
+    """What a ranking depends on besides the corpus: equal keys rank equally."""
+    payload = {
+        "profile": query.profile.model_dump(mode="json"),
+        "importances": {f.value: i.value for f, i in query.importances.items()},
+        "filters": {k: getattr(v, "value", v) for k, v in vars(query.filters).items()},
+        "dismissed": sorted(query.dismissed),
+        "version": index_version,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def decode_cursor(cursor: str | None) -> int:
-    return cursors.decode("m", cursor) or 0
+def ranking_for(session: Session, snapshot: IndexSnapshot, query: Query, *, generation: int | None = None) -> Ranking:
+    """The cached ranking for this query (for `generation` when still cached), else a fresh one."""
+    key = query_key(query, snapshot.version)
+    if generation is not None:
+        cached: Ranking | None = snapshot.rankings.get(key, generation)
+        if cached is not None:
+            return cached
+    current = snapshot.corpus.generation
+    fresh: Ranking | None = snapshot.rankings.get(key, current)
+    if fresh is not None:
+        return fresh
+    ctx = context(snapshot.corpus, query, model=fit_model(), now=time.time())
+
+    def prior(rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float32], list[object]] | None:
+        return prior_cache(snapshot).for_rows(session, snapshot.corpus, rows) if query.use_prior and len(rows) else None
+
+    ranking = rank(ctx, key=key, index_version=snapshot.version, generation=current, prior=prior)
+    snapshot.rankings.put(ranking)
+    return ranking
 
 
-def match_page(ranking: Ranking, *, cursor: str | None, limit: int, language: str) -> MatchPage:
-    offset = decode_cursor(cursor)
-    window = ranking.ranked[offset : offset + limit]
-    items = [
-        MatchItem(
-            posting_id=item.posting_id,
-            title=item.features.title,
-            employer=item.features.employer,
-            score=item.score,
-            rank=offset + position,
-            summary_reasons=summary_reasons(item, language=language),
+def prior_cache(snapshot: IndexSnapshot) -> PriorCache:
+    cache: PriorCache = snapshot.extras.setdefault("priors", PriorCache())
+    return cache
+
+
+def encode_cursor(offset: int, ranking: Ranking) -> str:
+    return cursors.encode_bound(CURSOR_KIND, offset, binding=f"{ranking.key[:16]}.{ranking.generation}")
+
+
+def decode_cursor(cursor: str | None, *, key: str) -> tuple[int, int | None]:
+    """The offset and ranking generation a cursor holds; refused when it belongs to another query or index version."""
+    decoded = cursors.decode_bound(CURSOR_KIND, cursor)
+    if decoded is None:
+        return 0, None
+    offset, binding = decoded
+    token, _, generation = binding.partition(".")
+    if token != key[:16] or not generation.isdigit():
+        raise InvalidRequest(
+            "this cursor belongs to another query, another what-if or another index version; start again from the first page"
         )
-        for position, item in enumerate(window, start=1)
+    return offset, int(generation)
+
+
+def _item(ranking: Ranking, index: int, *, rank_number: int, fit: FitBand, language: str) -> MatchItem:
+    ctx = ranking.ctx
+    item = scored(ctx, ranking.measured, index, strong=bool(ranking.strong[index]), with_terms=True)
+    return MatchItem(
+        posting_id=item.posting_id,
+        title=ctx.corpus.texts["titles"][item.row],
+        employer=_employer(ctx, item.row),
+        place=ctx.corpus.texts["places"][item.row] or None,
+        score=item.score,
+        rank=rank_number,
+        fit=fit,
+        fit_probability=_probability(item),
+        summary_reasons=summary_reasons(item, language=language),
+    )
+
+
+def _probability(item: Scored) -> float:
+    return round(1 / (1 + math.exp(-item.fit)), 4)
+
+
+def _employer(ctx: Context, row: int) -> str | None:
+    employer = int(ctx.corpus.column("employer", ctx.n)[row])
+    return ctx.corpus.employer_names[employer] if employer >= 0 else None
+
+
+def matches(
+    session: Session, snapshot: IndexSnapshot, query: Query, *, cursor: str | None, limit: int, language: str,
+    seeker_id: uuid.UUID | None = None,
+) -> MatchPage:
+    """One page of the seeker's ranked list; the page's items go to the exposure log (the fairness report reads it)."""
+    key = query_key(query, snapshot.version)
+    offset, generation = decode_cursor(cursor, key=key)
+    ranking = ranking_for(session, snapshot, query, generation=generation)
+    window = ranking.order[offset : offset + limit]
+    items = [
+        _item(ranking, int(index), rank_number=offset + position, fit="strong" if ranking.strong[index] else "possible", language=language)
+        for position, index in enumerate(window, start=1)
     ]
-    more = offset + limit < len(ranking.ranked)
-    return MatchPage(
+    more = offset + limit < ranking.total
+    page = MatchPage(
         items=items,
         index_version=ranking.index_version,
-        total=len(ranking.ranked),
-        next_cursor=encode_cursor(offset + limit) if more else None,
+        total=ranking.total,
+        next_cursor=encode_cursor(offset + limit, ranking) if more else None,
+        why_short=why_short(ranking),
+        below_floor=[_item(ranking, int(index), rank_number=0, fit="below_floor", language=language) for index in ranking.below]
+        if offset == 0 else [],
     )
-
-
-def matches(session: Session, snapshot: IndexSnapshot, query: SeekerQuery, *, cursor: str | None, limit: int, language: str) -> MatchPage:
-    """One page of the seeker's ranked list; the page's items go to the exposure log (the fairness report reads it)."""
-    ranking = rank_postings(session, snapshot, query)
-    offset = decode_cursor(cursor)
-    ranking.ranked[offset : offset + limit] = [
-        with_matched_terms(snapshot, query, item) for item in ranking.ranked[offset : offset + limit]
-    ]
-    page = match_page(ranking, cursor=cursor, limit=limit, language=language)
-    if query.seeker_id is not None:
-        shown = [(query.seeker_id, item.posting_id, item.rank) for item in page.items]
+    if seeker_id is not None:
+        shown = [(seeker_id, item.posting_id, item.rank) for item in page.items]
         exposures.record(session, list_kind=exposures.ListKind.MATCHES, index_version=page.index_version, shown=shown)
     return page
 
 
-def explain(
-    session: Session,
-    snapshot: IndexSnapshot,
-    query: SeekerQuery,
-    *,
-    seeker_id: uuid.UUID,
-    posting_id: int,
-) -> Explanation:
+def why_short(ranking: Ranking) -> WhyShort | None:
+    relaxations = [explanations.relaxation_out(r) for r in ranking.relaxations if r.removed]
+    nothing_fits = ranking.total == 0
+    if not relaxations and not nothing_fits:
+        return None
+    return WhyShort(nothing_fits=nothing_fits, field_total=ranking.field_total, relaxations=relaxations,
+                    why=explanations.why_short_words(nothing_fits, ranking.field_total, relaxations))
+
+
+def explain(session: Session, snapshot: IndexSnapshot, query: Query, *, seeker_id: uuid.UUID, posting_id: int) -> Explanation:
     """Every term of the posting's score, from the very ranking that produced the list."""
-    ranking = rank_postings(session, snapshot, query)
-    position = ranking.position(posting_id)
-    if position is not None:
-        scored = with_matched_terms(snapshot, query, ranking.ranked[position - 1])
-        return _explanation(seeker_id, ranking.index_version, scored, profile=query.profile, outcome="ranked", rank=position)
-    removed = ranking.removed.get(posting_id)
-    if removed is None:
-        postings = load_postings(session, [posting_id])
-        if not postings:
-            raise NotFound(f"no posting with id {posting_id}")
-        semantic = {posting_id: semantic_similarity(snapshot, query, posting_id)}
-        removed = measure(session, snapshot, query, postings, semantic, now=datetime.now(UTC))[0]
-        if not removed.removed_by:
-            scored = with_matched_terms(snapshot, query, score(removed, query.importances))
-            return _explanation(seeker_id, ranking.index_version, scored, profile=query.profile, outcome="not_retrieved", rank=None)
-    scored = with_matched_terms(snapshot, query, score(removed, query.importances))
-    return _explanation(
-        seeker_id, ranking.index_version, scored, profile=query.profile, outcome="removed", rank=None, rules=removed.removed_by
-    )
+    ranking = ranking_for(session, snapshot, query)
+    return explanations.explanation(session, ranking, seeker_id=seeker_id, posting_id=posting_id)
 
-
-def _words(signal: Signal) -> Words:
-    return Words(no=signal.why_no, en=signal.why_en)
-
-
-def components_out(scored: Scored) -> list[ComponentOut]:
-    """Every term of the score as the API shows it."""
-    return [
-        ComponentOut(
-            name=c.name,
-            kind=c.kind,
-            raw=None if c.raw is None else round(c.raw, 6),
-            weight=c.weight,
-            importance=c.importance.value if c.importance else None,
-            contribution=round(c.contribution, 6),
-            status=c.signal.status.value,
-            why=_words(c.signal),
-        )
-        for c in scored.components
-    ]
-
-
-def _explanation(
-    seeker_id: uuid.UUID,
-    version: str,
-    scored: Scored,
-    *,
-    profile: SeekerIn,
-    outcome: str,
-    rank: int | None,
-    rules: list[Rule] | None = None,
-) -> Explanation:
-    features = scored.features
-    return Explanation(
-        seeker_id=seeker_id,
-        posting_id=scored.posting_id,
-        index_version=version,
-        outcome=outcome,
-        rank=rank,
-        score=scored.score if outcome != "removed" else None,
-        formula=FORMULA,
-        components=components_out(scored),
-        removed_by=[RuleOut(code=rule.code, why=Words(no=rule.why_no, en=rule.why_en)) for rule in rules or []],
-        wishes=_wishes(features, profile),
-        matched_skills=[
-            SkillOut(skill=m.skill, level=m.level, wants_to_use=m.wants_to_use, passage=m.passage) for m in features.skills if m.found
-        ],
-        unmatched_skills=[
-            SkillOut(skill=m.skill, level=m.level, wants_to_use=m.wants_to_use, passage=None) for m in features.skills if not m.found
-        ],
-        matched_terms=features.matched_terms,
-    )
-
-
-WISH_SIGNALS: dict[str, StayFactor | str] = {
-    "occupations": "occupation",
-    "engagement_types": "engagement",
-    "locations": StayFactor.COMMUTE,
-    "extent": StayFactor.EXTENT,
-    "remote": StayFactor.REMOTE,
-    "sectors": StayFactor.SECTOR,
-    "work_hours": StayFactor.WORK_HOURS,
-    "min_salary_nok": StayFactor.SALARY,
-}
-
-
-def _wishes(features: Features, profile: SeekerIn) -> Wishes:
-    """The wishes the seeker stated, sorted into met, unmet and unknown for this posting."""
-    met: list[WishOut] = []
-    unmet: list[WishOut] = []
-    unknown: list[WishOut] = []
-    for wish, factor in WISH_SIGNALS.items():
-        if not getattr(profile.wishes, wish):
-            continue
-        signal = features.stay[factor] if isinstance(factor, StayFactor) else getattr(features, factor)
-        if signal.status is Status.NOT_APPLICABLE:
-            continue
-        bucket = {Status.MET: met, Status.UNKNOWN: unknown}.get(signal.status, unmet)
-        bucket.append(WishOut(wish=wish, why=_words(signal)))
-    return Wishes(met=met, unmet=unmet, unknown=unknown)

@@ -1,20 +1,31 @@
-"""Stay factors: how well a posting satisfies each thing that would make the seeker stay."""
+"""Stay factors over columns: how well every posting satisfies each thing that would make the seeker stay.
+
+Each rule is defined once, over arrays (`stay_arrays`); the words for one posting (`stay_words`) are read off the
+same raw value and status, so the list, the explanation and the hard constraints always agree.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
+from jobmatch.geo.service import haversine_km
 from jobmatch.matching.signals import Signal, Status
 from jobmatch.matching.weights import DEFAULT_MAX_DISTANCE_KM
-from jobmatch.postings.schemas import PostingIn
+from jobmatch.search.corpus import Corpus
+from jobmatch.search.facts import ENGAGEMENTS, EXTENTS, HOURS, REMOTES, SECTORS, SalaryKind, enum_code, hours_mask
 from jobmatch.seekers.schemas import SeekerIn
-from jobmatch.vocab import EngagementType, Remote, StayFactor
+from jobmatch.vocab import EngagementType, Remote, StayFactor, WorkHours
 
 EXTENT_NO = {"full_time": "heltid", "part_time": "deltid"}
+EXTENT_EN = {"full_time": "full time", "part_time": "part time"}
 REMOTE_NO = {"onsite": "oppmøte på arbeidsstedet", "hybrid": "delvis hjemmekontor", "remote": "hjemmekontor"}
+REMOTE_EN = {"onsite": "on site", "hybrid": "partly remote", "remote": "fully remote"}
 HOURS_NO = {"day": "dag", "evening": "kveld", "night": "natt", "weekend": "helg", "shift": "turnus/skift"}
+HOURS_EN = {"day": "day", "evening": "evening", "night": "night", "weekend": "weekend", "shift": "shifts"}
 SECTOR_NO = {"public": "offentlig", "private": "privat"}
 ENGAGEMENT_NO = {
     "permanent": "fast",
@@ -24,168 +35,293 @@ ENGAGEMENT_NO = {
     "self_employed": "selvstendig",
     "other": "annet",
 }
+ENGAGEMENT_EN = {
+    "permanent": "permanent",
+    "temporary": "temporary",
+    "seasonal": "seasonal",
+    "trainee": "a traineeship or apprenticeship",
+    "self_employed": "self-employed",
+    "other": "another kind of engagement",
+}
+
+STATUSES: tuple[Status, ...] = tuple(Status)
+MET, PARTLY, UNMET, UNKNOWN, NOT_APPLICABLE = (STATUSES.index(s) for s in Status)
+EARTH_RADIUS_KM = 6371.0088
+
+FloatArray = npt.NDArray[np.float32]
+StatusArray = npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True)
-class Commute:
-    """The shortest distance between the seeker's wished places and the posting's locations."""
+class WishPoint:
+    """A seeker's wished place, resolved: where, how far they will travel, and what to call it."""
 
-    distance_km: float | None
+    lat: float
+    lon: float
     max_km: float
-    wished_place: str | None
-    posting_place: str | None
-    unknown_reason: str | None = None
+    label: str
 
 
-def commute_signal(posting: PostingIn, commute: Commute) -> Signal:
-    if posting.remote is Remote.REMOTE:
-        return Signal.met("Jobben er hjemmekontor: ingen pendling.", "The job is fully remote: no commute.")
-    if commute.wished_place is None:
-        return Signal.not_applicable("Du har ikke oppgitt hvor du vil jobbe.", "You have not said where you want to work.")
-    if commute.distance_km is None:
-        reason = commute.unknown_reason or "posting location unknown"
-        return Signal.unknown(f"Avstanden kan ikke beregnes ({reason}).", f"The distance cannot be computed ({reason}).")
-    d, limit = commute.distance_km, commute.max_km
-    where_no = f"{d:.0f} km fra {commute.wished_place} til {commute.posting_place}"
-    where_en = f"{d:.0f} km from {commute.wished_place} to {commute.posting_place}"
-    if d <= limit:
-        raw = 1.0 - 0.5 * d / limit
-        return Signal(raw, Status.MET, f"{where_no}, innenfor dine {limit:.0f} km.", f"{where_en}, within your {limit:.0f} km.")
-    raw = max(-1.0, 0.5 - 1.5 * (d - limit) / limit)
-    return Signal(raw, Status.UNMET, f"{where_no}, over dine {limit:.0f} km.", f"{where_en}, beyond your {limit:.0f} km.")
+@dataclass(frozen=True)
+class Wherever:
+    """The seeker's wished places as the commute rule needs them."""
+
+    points: tuple[WishPoint, ...]
+    stated: bool
+    """Whether the seeker named any place (resolved or not)."""
+    first_limit_km: float
+    unresolved: str | None = None
 
 
-def permanent_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    kind = posting.engagement_type
-    if kind is None:
-        return Signal.unknown("Annonsen sier ikke om stillingen er fast.", "The ad does not say whether the job is permanent.")
-    if kind is EngagementType.PERMANENT:
-        return Signal.met("Fast stilling.", "Permanent position.")
-    return Signal.unmet(f"Ikke fast: {ENGAGEMENT_NO[kind]}.", f"Not permanent: {kind.value.replace('_', ' ')}.")
+@dataclass(frozen=True)
+class StayArrays:
+    """Raw value (NaN: unknown or not applicable) and status code of every stay factor for every row."""
+
+    raw: dict[StayFactor, FloatArray]
+    status: dict[StayFactor, StatusArray]
+    commute_ratio: FloatArray
+    """Best distance ÷ limit per row (NaN when unknown): what relaxing the commute would add is read from it."""
 
 
-def extent_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    wished = profile.wishes.extent
+def haversine(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:
+    """Great-circle km from one point to many."""
+    phi, lam = math.radians(lat), math.radians(lon)
+    phis, lams = np.radians(lats.astype(np.float64)), np.radians(lons.astype(np.float64))
+    h = np.sin((phis - phi) / 2) ** 2 + math.cos(phi) * np.cos(phis) * np.sin((lams - lam) / 2) ** 2
+    distance: FloatArray = (2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))).astype(np.float32)
+    return distance
+
+
+def commute_ratios(corpus: Corpus, n: int, where: Wherever) -> FloatArray:
+    """min over wished places and posting locations of distance ÷ the wish's limit; NaN where nothing is located."""
+    best = np.full(n, np.nan, dtype=np.float32)
+    lat, lon = corpus.column("lat", n), corpus.column("lon", n)
+    extra_rows = corpus.extra_points["row"].view()
+    in_range = extra_rows < n
+    extra_rows = extra_rows[in_range]
+    extra_lat, extra_lon = corpus.extra_points["lat"].view()[in_range], corpus.extra_points["lon"].view()[in_range]
+    for wish in where.points:
+        ratio = haversine(wish.lat, wish.lon, lat, lon) / wish.max_km
+        best = np.fmin(best, ratio)
+        if len(extra_rows):
+            extra = haversine(wish.lat, wish.lon, extra_lat, extra_lon) / wish.max_km
+            np.fmin.at(best, extra_rows, extra)
+    return best
+
+
+def _fill(n: int, raw: float, status: int) -> tuple[FloatArray, StatusArray]:
+    return np.full(n, raw, dtype=np.float32), np.full(n, status, dtype=np.int8)
+
+
+def _choice(n: int, code: npt.NDArray[np.int8], wished: set[int] | None) -> tuple[FloatArray, StatusArray]:
+    """Met when the posting's code is among the wished ones, unmet otherwise, unknown when it does not say."""
     if wished is None:
-        return Signal.not_applicable("Du har ikke oppgitt heltid eller deltid.", "You have not said full or part time.")
-    if posting.extent is None:
-        return Signal.unknown("Annonsen sier ikke om det er heltid eller deltid.", "The ad does not state the extent.")
-    if posting.extent is wished:
-        return Signal.met(f"{EXTENT_NO[wished].capitalize()}, som du ønsker.", f"{wished.value.replace('_', ' ')}, as wished.")
-    return Signal.unmet(
-        f"{EXTENT_NO[posting.extent].capitalize()}, du ønsker {EXTENT_NO[wished]}.",
-        f"{posting.extent.value.replace('_', ' ')}, you want {wished.value.replace('_', ' ')}.",
-    )
+        return _fill(n, math.nan, NOT_APPLICABLE)
+    known = code > 0
+    met = np.isin(code, list(wished)) & known
+    raw = np.where(met, 1.0, -1.0).astype(np.float32)
+    raw[~known] = np.nan
+    status = np.where(met, MET, UNMET).astype(np.int8)
+    status[~known] = UNKNOWN
+    return raw, status
 
 
-def work_hours_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    wished = set(profile.wishes.work_hours)
+def stay_arrays(corpus: Corpus, n: int, profile: SeekerIn, where: Wherever) -> StayArrays:
+    wishes = profile.wishes
+    raw: dict[StayFactor, FloatArray] = {}
+    status: dict[StayFactor, StatusArray] = {}
+
+    ratio = commute_ratios(corpus, n, where)
+    remote_code = corpus.column("remote", n)
+    if not where.stated:
+        raw[StayFactor.COMMUTE], status[StayFactor.COMMUTE] = _fill(n, math.nan, NOT_APPLICABLE)
+    else:
+        within = ratio <= 1
+        commute_raw = np.where(within, 1.0 - 0.5 * ratio, np.maximum(-1.0, 0.5 - 1.5 * (ratio - 1))).astype(np.float32)
+        commute_status = np.where(within, MET, UNMET).astype(np.int8)
+        commute_status[np.isnan(ratio)] = UNKNOWN
+        raw[StayFactor.COMMUTE], status[StayFactor.COMMUTE] = commute_raw, commute_status
+    fully_remote = remote_code == enum_code(Remote.REMOTE, REMOTES)
+    raw[StayFactor.COMMUTE][fully_remote] = 1.0
+    status[StayFactor.COMMUTE][fully_remote] = MET
+
+    engagement = corpus.column("engagement", n)
+    permanent = enum_code(EngagementType.PERMANENT, ENGAGEMENTS)
+    raw[StayFactor.PERMANENT], status[StayFactor.PERMANENT] = _choice(n, engagement, {permanent})
+
+    extent_wish = {enum_code(wishes.extent, EXTENTS)} if wishes.extent is not None else None
+    raw[StayFactor.EXTENT], status[StayFactor.EXTENT] = _choice(n, corpus.column("extent", n), extent_wish)
+
+    remote_wish = {enum_code(r, REMOTES) for r in wishes.remote} or None
+    raw[StayFactor.REMOTE], status[StayFactor.REMOTE] = _choice(n, remote_code, remote_wish)
+
+    sector_wish = {enum_code(s, SECTORS) for s in wishes.sectors} or None
+    raw[StayFactor.SECTOR], status[StayFactor.SECTOR] = _choice(n, corpus.column("sector", n), sector_wish)
+
+    raw[StayFactor.WORK_HOURS], status[StayFactor.WORK_HOURS] = _hours(corpus.column("hours", n), wishes.work_hours)
+    raw[StayFactor.SALARY], status[StayFactor.SALARY] = _salary(corpus, n, wishes.min_salary_nok)
+    return StayArrays(raw, status, ratio)
+
+
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
+
+
+def _hours(hours: npt.NDArray[np.uint8], wished_hours: list[WorkHours]) -> tuple[FloatArray, StatusArray]:
+    n = len(hours)
+    if not wished_hours:
+        return _fill(n, math.nan, NOT_APPLICABLE)
+    wished = hours_mask(wished_hours)
+    total = _POPCOUNT[hours].astype(np.float32)
+    outside = _POPCOUNT[hours & ~np.uint8(wished)].astype(np.float32)
+    share = np.where(total > 0, 1 - outside / np.maximum(total, 1), 0).astype(np.float32)
+    raw = np.where(outside == 0, 1.0, 2 * share - 1).astype(np.float32)
+    status = np.where(outside == 0, MET, np.where(share > 0, PARTLY, UNMET)).astype(np.int8)
+    raw[total == 0] = np.nan
+    status[total == 0] = UNKNOWN
+    return raw, status
+
+
+def _salary(corpus: Corpus, n: int, wanted: int | None) -> tuple[FloatArray, StatusArray]:
+    kind, yearly = corpus.column("salary_kind", n), corpus.column("salary", n)
+    raw = np.full(n, np.nan, dtype=np.float32)
+    status = np.full(n, UNKNOWN, dtype=np.int8)
+    stated = (kind == SalaryKind.AMOUNT) | (kind == SalaryKind.GRADE)
+    raw[stated], status[stated] = 0.5, MET
+    vague = kind == SalaryKind.VAGUE
+    raw[vague], status[vague] = 0.0, PARTLY
+    if wanted is not None:
+        amount = kind == SalaryKind.AMOUNT
+        enough = amount & (yearly >= wanted)
+        raw[amount] = np.where(enough[amount], 1.0, -1.0)
+        status[amount] = np.where(enough[amount], MET, UNMET)
+    return raw, status
+
+
+def violates_must(factor: StayFactor, status: StatusArray) -> npt.NDArray[np.bool_]:
+    """Where a factor marked `must` is broken: unmet or partly (vague pay is no breach of a minimum). Unknown is not."""
+    broken: npt.NDArray[np.bool_] = status == UNMET
+    if factor is not StayFactor.SALARY:
+        broken = broken | (status == PARTLY)
+    return broken
+
+
+def _members(code: int, members: tuple[object, ...]) -> str | None:
+    return None if code <= 0 else str(getattr(members[code - 1], "value", members[code - 1]))
+
+
+def stay_words(corpus: Corpus, row: int, factor: StayFactor, raw: float, status: int, profile: SeekerIn, where: Wherever) -> Signal:
+    """The signal of one factor for one posting, in words: the same raw value and status the ranking used."""
+    value = None if math.isnan(raw) else raw
+    state = STATUSES[status]
+    wishes = profile.wishes
+    if factor is StayFactor.COMMUTE:
+        return _commute_words(corpus, row, value, state, where)
+    if factor is StayFactor.PERMANENT:
+        kind = _members(int(corpus.value("engagement", row)), ENGAGEMENTS)
+        if kind is None:
+            return Signal.unknown("Annonsen sier ikke om stillingen er fast.", "The ad does not say whether the job is permanent.")
+        if state is Status.MET:
+            return Signal.met("Fast stilling.", "The position is permanent.")
+        return Signal.unmet(f"Stillingen er {ENGAGEMENT_NO[kind]}, ikke fast.", f"The position is {ENGAGEMENT_EN[kind]}, not permanent.")
+    if factor is StayFactor.EXTENT:
+        if wishes.extent is None:
+            return Signal.not_applicable("Du har ikke oppgitt heltid eller deltid.",
+                                         "You have not said whether you want full or part time.")
+        offered = _members(int(corpus.value("extent", row)), EXTENTS)
+        if offered is None:
+            return Signal.unknown("Annonsen sier ikke om det er heltid eller deltid.",
+                                  "The ad does not say whether it is full or part time.")
+        wanted = wishes.extent.value
+        if state is Status.MET:
+            return Signal.met(f"{EXTENT_NO[offered].capitalize()}, som du ønsker.", f"It is {EXTENT_EN[offered]}, as you wish.")
+        return Signal.unmet(f"{EXTENT_NO[offered].capitalize()}, mens du ønsker {EXTENT_NO[wanted]}.",
+                            f"It is {EXTENT_EN[offered]}, and you want {EXTENT_EN[wanted]}.")
+    if factor is StayFactor.WORK_HOURS:
+        return _hours_words(int(corpus.value("hours", row)), value, state, wishes.work_hours)
+    if factor is StayFactor.REMOTE:
+        if not wishes.remote:
+            return Signal.not_applicable("Du har ikke oppgitt ønsker om hjemmekontor.",
+                                         "You have not said how much you want to work remotely.")
+        offered = _members(int(corpus.value("remote", row)), REMOTES)
+        if offered is None:
+            return Signal.unknown("Annonsen sier ikke om hjemmekontor.", "The ad does not say whether remote work is possible.")
+        if state is Status.MET:
+            return Signal.met(f"{REMOTE_NO[offered].capitalize()}, som du ønsker.", f"The job is {REMOTE_EN[offered]}, as you wish.")
+        return Signal.unmet(f"{REMOTE_NO[offered].capitalize()}, som ikke er blant dine ønsker.",
+                            f"The job is {REMOTE_EN[offered]}, which is not among your wishes.")
+    if factor is StayFactor.SECTOR:
+        if not wishes.sectors:
+            return Signal.not_applicable("Du har ikke oppgitt sektor.", "You have not said which sector you prefer.")
+        offered = _members(int(corpus.value("sector", row)), SECTORS)
+        if offered is None:
+            return Signal.unknown("Annonsen sier ikke hvilken sektor.", "The ad does not say which sector the employer is in.")
+        if state is Status.MET:
+            return Signal.met(f"{SECTOR_NO[offered].capitalize()} sektor, som du ønsker.",
+                              f"The employer is in the {offered} sector, as you wish.")
+        return Signal.unmet(f"{SECTOR_NO[offered].capitalize()} sektor, som ikke er ditt ønske.",
+                            f"The employer is in the {offered} sector, which you did not ask for.")
+    return _salary_words(corpus.texts["salary_texts"][row], value, state, wishes.min_salary_nok)
+
+
+def _commute_words(corpus: Corpus, row: int, raw: float | None, state: Status, where: Wherever) -> Signal:
+    if int(corpus.value("remote", row)) == enum_code(Remote.REMOTE, REMOTES):
+        return Signal.met("Jobben er hjemmekontor, så du slipper å pendle.", "The job is fully remote, so there is no commute.")
+    if not where.stated:
+        return Signal.not_applicable("Du har ikke oppgitt hvor du vil jobbe.", "You have not said where you want to work.")
+    if raw is None:
+        reason_no = "stedet du oppga er ukjent" if where.unresolved else "annonsens arbeidssted er ukjent"
+        reason_en = "the place you gave is unknown" if where.unresolved else "the ad's workplace is unknown"
+        return Signal.unknown(f"Avstanden kan ikke beregnes: {reason_no}.", f"The distance cannot be computed: {reason_en}.")
+    distance, wish, place = _nearest(corpus, row, where)
+    limit = wish.max_km
+    if state is Status.MET:
+        return Signal(raw, state, f"{distance:.0f} km fra {wish.label} til {place}, innenfor dine {limit:.0f} km.",
+                      f"It is {distance:.0f} km from {wish.label} to {place}, within your {limit:.0f} km.")
+    return Signal(raw, state, f"{distance:.0f} km fra {wish.label} til {place}, lenger enn dine {limit:.0f} km.",
+                  f"It is {distance:.0f} km from {wish.label} to {place}, beyond your {limit:.0f} km.")
+
+
+def _nearest(corpus: Corpus, row: int, where: Wherever) -> tuple[float, WishPoint, str]:
+    points = [(float(corpus.value("lat", row)), float(corpus.value("lon", row)), corpus.texts["places"][row])]
+    extra_rows = corpus.extra_points["row"].view()
+    for index in np.flatnonzero(extra_rows == row):
+        points.append((float(corpus.extra_points["lat"].view()[index]), float(corpus.extra_points["lon"].view()[index]),
+                       corpus.extra_places[index]))
+    options = []
+    for wish in where.points:
+        for lat, lon, place in points:
+            if not math.isnan(lat):
+                distance = haversine_km((wish.lat, wish.lon), (lat, lon))
+                options.append((distance / wish.max_km, distance, wish, place))
+    _, distance, wish, place = min(options, key=lambda option: option[0])
+    return distance, wish, place
+
+
+def _hours_words(hours: int, raw: float | None, state: Status, wished: list[WorkHours]) -> Signal:
     if not wished:
         return Signal.not_applicable("Du har ikke oppgitt arbeidstider.", "You have not said which hours you can work.")
-    if not posting.work_hours:
+    offered = [h.value for i, h in enumerate(HOURS) if hours & (1 << i)]
+    if not offered:
         return Signal.unknown("Annonsen sier ikke noe om arbeidstid.", "The ad does not state the working hours.")
-    hours = list(posting.work_hours)
-    outside = [h for h in hours if h not in wished]
-    names_no = ", ".join(HOURS_NO[h] for h in hours)
-    if not outside:
-        return Signal.met(f"Arbeidstid ({names_no}) passer deg.", f"Working hours ({', '.join(hours)}) suit you.")
-    share = 1 - len(outside) / len(hours)
-    status = Status.PARTLY if share > 0 else Status.UNMET
-    return Signal(
-        2 * share - 1,
-        status,
-        f"Arbeidstid utenfor dine ønsker: {', '.join(HOURS_NO[h] for h in outside)}.",
-        f"Hours outside your wishes: {', '.join(outside)}.",
-    )
+    if state is Status.MET:
+        return Signal(raw, state, f"Arbeidstiden ({', '.join(HOURS_NO[h] for h in offered)}) passer deg.",
+                      f"The working hours ({', '.join(HOURS_EN[h] for h in offered)}) suit you.")
+    outside = [h for h in offered if h not in wished]
+    return Signal(raw, state, f"Noe av arbeidstiden er utenfor dine ønsker: {', '.join(HOURS_NO[h] for h in outside)}.",
+                  f"Some of the working hours are outside your wishes: {', '.join(HOURS_EN[h] for h in outside)}.")
 
 
-def remote_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    wished = set(profile.wishes.remote)
-    if not wished:
-        return Signal.not_applicable("Du har ikke oppgitt hjemmekontor-ønsker.", "You have not said how remote you want to work.")
-    if posting.remote is None:
-        return Signal.unknown("Annonsen sier ikke om hjemmekontor.", "The ad does not say whether remote work is possible.")
-    if posting.remote in wished:
-        return Signal.met(f"{REMOTE_NO[posting.remote].capitalize()}, som du ønsker.", f"{posting.remote.value}, as wished.")
-    return Signal.unmet(f"{REMOTE_NO[posting.remote].capitalize()}, ikke blant dine ønsker.", f"{posting.remote.value}, not wished.")
-
-
-def sector_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    wished = set(profile.wishes.sectors)
-    if not wished:
-        return Signal.not_applicable("Du har ikke oppgitt sektor.", "You have not said which sector you prefer.")
-    if posting.sector is None:
-        return Signal.unknown("Annonsen sier ikke hvilken sektor.", "The ad does not state the sector.")
-    if posting.sector in wished:
-        return Signal.met(f"{SECTOR_NO[posting.sector].capitalize()} sektor, som du ønsker.", f"{posting.sector.value} sector, as wished.")
-    return Signal.unmet(f"{SECTOR_NO[posting.sector].capitalize()} sektor, ikke ditt ønske.", f"{posting.sector.value} sector, not wished.")
-
-
-_AMOUNT = re.compile(r"(\d{1,3}(?:[ .\u00a0]\d{3})+|\d{4,7})")
-_PAY_GRADE = re.compile(r"(?:lønnstrinn|ltr\.?|stillingskode)\s*\d", re.IGNORECASE)
-_VAGUE = re.compile(r"etter avtale|konkurransedyktig|god lønn|competitive|negotiable", re.IGNORECASE)
-
-
-def annual_salary_nok(text: str) -> float | None:
-    """The highest yearly amount stated in a salary text, converting hourly and monthly pay; None if not stated."""
-    amounts = [float(re.sub(r"\D", "", match)) for match in _AMOUNT.findall(text)]
-    if not amounts:
-        return None
-    amount = max(amounts)
-    lowered = text.casefold()
-    if "time" in lowered or "hour" in lowered or amount < 1_000:
-        return amount * 1_950
-    if "mnd" in lowered or "måned" in lowered or "month" in lowered or amount < 150_000:
-        return amount * 12
-    return amount
-
-
-def salary_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    text = (posting.salary or "").strip()
+def _salary_words(text: str, raw: float | None, state: Status, wanted: int | None) -> Signal:
     if not text:
         return Signal.unknown("Annonsen oppgir ikke lønn.", "The ad does not state the pay.")
-    wanted = profile.wishes.min_salary_nok
-    yearly = annual_salary_nok(text)
-    if wanted is not None and yearly is not None:
-        if yearly >= wanted:
-            return Signal.met(f"Lønn «{text}» når ditt minimum.", f"Pay “{text}” reaches your minimum.")
-        return Signal.unmet(f"Lønn «{text}» er under ditt minimum.", f"Pay “{text}” is below your minimum.")
-    if yearly is not None or _PAY_GRADE.search(text):
-        return Signal.met(f"Lønnen er oppgitt: «{text}».", f"The pay is stated: “{text}”.", raw=0.5)
-    if _VAGUE.search(text):
-        return Signal(0.0, Status.PARTLY, f"Lønn bare «{text}».", f"Pay only “{text}”.")
-    return Signal(0.0, Status.PARTLY, f"Lønn: «{text}».", f"Pay: “{text}”.")
-
-
-SignalFn = Callable[[PostingIn, SeekerIn], Signal]
-PROFILE_SIGNALS: dict[StayFactor, SignalFn] = {
-    StayFactor.PERMANENT: permanent_signal,
-    StayFactor.EXTENT: extent_signal,
-    StayFactor.WORK_HOURS: work_hours_signal,
-    StayFactor.REMOTE: remote_signal,
-    StayFactor.SECTOR: sector_signal,
-    StayFactor.SALARY: salary_signal,
-}
-
-
-def stay_signals(posting: PostingIn, profile: SeekerIn, commute: Commute) -> dict[StayFactor, Signal]:
-    signals = {factor: fn(posting, profile) for factor, fn in PROFILE_SIGNALS.items()}
-    signals[StayFactor.COMMUTE] = commute_signal(posting, commute)
-    return signals
+    if wanted is not None and raw in (1.0, -1.0):
+        if state is Status.MET:
+            return Signal(raw, state, f"Lønnen («{text}») når minimumet ditt.", f"The pay (“{text}”) reaches your minimum.")
+        return Signal(raw, state, f"Lønnen («{text}») er under minimumet ditt.", f"The pay (“{text}”) is below your minimum.")
+    if state is Status.MET:
+        return Signal(raw, state, f"Lønnen er oppgitt: «{text}».", f"The pay is stated: “{text}”.")
+    return Signal(raw, state, f"Lønnen er bare oppgitt som «{text}».", f"The pay is only given as “{text}”.")
 
 
 def default_commute_limit(max_distance_km: float | None) -> float:
     return max_distance_km if max_distance_km is not None else DEFAULT_MAX_DISTANCE_KM
-
-
-def engagement_wish_signal(posting: PostingIn, profile: SeekerIn) -> Signal:
-    """The wished kinds of engagement (a wish, shown in explanations; permanence is the weighted factor)."""
-    wished = set(profile.wishes.engagement_types)
-    if not wished:
-        return Signal.not_applicable("Du har ikke oppgitt ansettelsesform.", "You have not said which engagement types you want.")
-    kind = posting.engagement_type
-    if kind is None:
-        return Signal.unknown("Annonsen oppgir ikke ansettelsesform.", "The ad does not state the engagement type.")
-    if kind in wished:
-        return Signal.met(f"Ansettelsesform {ENGAGEMENT_NO[kind]}, som du ønsker.", f"Engagement {kind.value}, as wished.")
-    return Signal.unmet(f"Ansettelsesform {ENGAGEMENT_NO[kind]}, ikke ditt ønske.", f"Engagement {kind.value}, not wished.")

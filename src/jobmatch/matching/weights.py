@@ -1,38 +1,79 @@
-"""Every weight in the formula: the seeker's importances, or these documented defaults.
+"""Every weight in the formula: the learned fit model, the seeker's importances, and documented defaults.
 
-score = Σ weight × raw over the components below. Fit components have raw values in [0, 1]
-(semantic similarity in [-1, 1]); stay components have raw values in [-1, 1], where 1 means the posting
-satisfies the factor fully, -1 means it goes against it, and an unknown posting attribute contributes 0.
+score = fit + stay + prior, every term weight × raw:
+- fit is a logistic model of relevance: intercept + Σ weight × feature over calibrated features (semantic and lexical
+  similarity as per-query z-scores, occupation closeness and the share of the seeker's skills in the ad). Its weights
+  are learned by `jobmatch relevance train` and shipped in `fit_model.json`; σ(fit) is the probability that the
+  posting fits.
+- each stay factor's raw value is in [-1, 1] (1 satisfied, -1 against, unknown contributes 0), weighted by the seeker's
+  importance; the stay prior likewise. Stay terms re-order the postings that fit; they never lift one that does not fit
+  above one that does (see `jobmatch.matching.ranking`).
 """
 
 from __future__ import annotations
 
-from typing import Final
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
 
 from jobmatch.vocab import Importance, StayFactor
 
-FIT_WEIGHTS: Final[dict[str, float]] = {
-    "semantic": 1.0,  # cosine similarity of the seeker's and the posting's embeddings
-    # character n-gram similarity of titles, occupations and skills (inflection-proof). 0.8 has the best worst case
-    # on benchmarks/quality.py: fused vs the better single signal is +.061 nDCG@10 on ESCO-Norwegian, +.003 on ESCO-English,
-    # -.003/-.004 MRR on MELO (statistically tied); 0.6 lost .015 on MELO, 1.0 lost ESCO-English.
-    "lexical": 0.8,
-    "skills": 0.4,  # share of the seeker's skills found in the posting, weighted by level and wish to use
-    "occupation": 0.4,  # wished occupation codes: same STYRK-08 code 1, same minor group 0.5, sub-major 0.25
-}
+FIT_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "skills")
+
+
+@dataclass(frozen=True)
+class FitModel:
+    """Logistic fit model: logit = intercept + Σ weights[f] × feature f; postings below `floor` do not fit."""
+
+    intercept: float
+    weights: dict[str, float]
+    floor: float
+    """Logit below which a posting is not in the match list (unless it has a wished occupation)."""
+    strong: float
+    """Logit from which a posting without a conflicting occupation code counts as a strong fit."""
+    z_clip: tuple[float, float] = (-3.0, 6.0)
+    trained_on: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FitModel:
+        return cls(
+            intercept=float(data["intercept"]), weights={k: float(data["weights"][k]) for k in FIT_FEATURES},
+            floor=float(data["floor"]), strong=float(data["strong"]), z_clip=_pair(data.get("z_clip", (-3.0, 6.0))),
+            trained_on=dict(data.get("trained_on", {})),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"intercept": self.intercept, "weights": self.weights, "floor": self.floor, "strong": self.strong,
+                "z_clip": list(self.z_clip), "trained_on": self.trained_on}
+
+
+def _pair(values: Any) -> tuple[float, float]:
+    low, high = values
+    return float(low), float(high)
+
+
+@lru_cache(maxsize=4)
+def fit_model(path: str | None = None) -> FitModel:
+    """The shipped fit model, or one written by `jobmatch relevance train` at `path`."""
+    text = Path(path).read_text() if path else resources.files("jobmatch.matching").joinpath("fit_model.json").read_text()
+    return FitModel.from_json(json.loads(text))
+
 
 IMPORTANCE_WEIGHTS: Final[dict[Importance, float]] = {
-    Importance.MUST: 0.3,  # also a hard constraint: a posting that violates it is never shown
-    Importance.HIGH: 0.3,
-    Importance.MEDIUM: 0.2,
-    Importance.LOW: 0.1,
+    Importance.MUST: 0.6,  # also a hard constraint: a posting that violates it is never shown
+    Importance.HIGH: 0.6,
+    Importance.MEDIUM: 0.4,
+    Importance.LOW: 0.2,
     Importance.NONE: 0.0,
 }
 
 DEFAULT_IMPORTANCE: Final[Importance] = Importance.NONE
 """A factor the seeker has not rated does not move the ranking."""
 
-STAY_PRIOR_WEIGHT: Final[float] = 0.2
+STAY_PRIOR_WEIGHT: Final[float] = 0.4
 """Weight of the learned stay prior, when there is one for the posting and the seeker has not turned it off."""
 
 DEFAULT_MAX_DISTANCE_KM: Final[float] = 50.0

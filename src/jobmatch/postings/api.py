@@ -99,5 +99,5 @@ def replace_posting(
                **access(Rule.POSTINGS_WRITE, errors=(NotFound, InvalidRequest)))
 def delete_posting(posting_id: PostingId, session: SessionDep, index: IndexDep) -> Response:
     service.delete(session, posting_id=posting_id)
-    searchable.forget(index=index, posting_ids=[posting_id])
+    searchable.forget(session, index=index, posting_ids=[posting_id])
     return Response(status_code=status.HTTP_204_NO_CONTENT)

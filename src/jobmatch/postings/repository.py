@@ -144,3 +144,7 @@ def deactivate_keys(session: Session, keys: list[tuple[str, str]]) -> list[int]:
         .returning(PostingRow.id)
     )
     return [int(row[0]) for row in result]
+
+
+def get_many(session: Session, posting_ids: Sequence[int]) -> Sequence[PostingRow]:
+    return session.scalars(select(PostingRow).where(PostingRow.id.in_(posting_ids)).order_by(PostingRow.id)).all()

@@ -112,3 +112,10 @@ def list_page(
     items = [to_out(row, now=now) for row in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return PostingPage(items=items, next_cursor=next_cursor)
+
+
+def load_many(session: Session, posting_ids: list[int]) -> list[PostingOut]:
+    """These postings, in id order; unknown ids are left out."""
+    rows = repository.get_many(session, posting_ids)
+    now = datetime.now(UTC)
+    return [to_out(row, now=now) for row in rows]

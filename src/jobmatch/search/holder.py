@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +22,12 @@ RETRY_AFTER_SECONDS = 30
 
 
 class IndexHolder:
-    """Holds the current snapshot; a request takes it once and uses that one version throughout."""
+    """Holds the current snapshot; a request takes it once and uses that one version throughout.
+
+    Requests never load or sync: a background thread (`start`) picks up new versions and applies the change feed.
+    """
+
+    _instances: ClassVar[weakref.WeakSet[IndexHolder]] = weakref.WeakSet()
 
     def __init__(self, index_store: IndexStore, *, model_id: str) -> None:
         self.index_store = index_store
@@ -30,6 +37,20 @@ class IndexHolder:
         self._refused: set[str] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._tick_lock = threading.Lock()
+        self._upkeep: tuple[sessionmaker[Session], Embedder | None] | None = None
+        IndexHolder._instances.add(self)
+
+    @classmethod
+    def running(cls) -> list[IndexHolder]:
+        """Every holder whose upkeep runs in this process."""
+        return [holder for holder in list(cls._instances) if holder._upkeep is not None]
+
+    def settle(self) -> None:
+        """Run one round of upkeep now, as the background thread would (a new version, then the change feed)."""
+        if self._upkeep is not None:
+            session_factory, embedder = self._upkeep
+            self.tick(session_factory, embedder=embedder)
 
     @classmethod
     def at(cls, data_dir: Path, *, model_id: str) -> IndexHolder:
@@ -51,8 +72,11 @@ class IndexHolder:
     def install(self, snapshot: IndexSnapshot) -> None:
         self._snapshot = snapshot
 
-    def reload_if_changed(self) -> bool:
-        """Load the version named by CURRENT if it is not the one served; a bad version is refused and logged."""
+    def reload_if_changed(self, session_factory: sessionmaker[Session] | None = None) -> bool:
+        """Load the version named by CURRENT if it is not the one served; a bad version is refused and logged.
+
+        With a session factory, the new version catches up with the change feed before it serves.
+        """
         current = self.index_store.current()
         served = self._snapshot.version if self._snapshot else None
         if current is None or current == served or current in self._refused:
@@ -62,6 +86,9 @@ class IndexHolder:
                 return False
             try:
                 snapshot = self.index_store.load(current, model_id=self.model_id)
+                if session_factory is not None:
+                    with session_factory() as session:
+                        sync_changes(snapshot, session)
             except (VersionError, OSError, ValueError) as error:
                 self._refused.add(current)
                 logger.error("refusing index version %s, still serving %s: %s", current, served, error)
@@ -72,17 +99,19 @@ class IndexHolder:
 
     def tick(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None) -> None:
         """One round of upkeep: pick up a new version, apply changed postings, embed a few waiting ones."""
-        self.reload_if_changed()
-        snapshot = self._snapshot
-        if snapshot is None:
-            return
-        with session_factory() as session:
-            sync_changes(snapshot, session)
-        if embedder is not None:
-            embed_pending(snapshot, session_factory, embedder=embedder)
+        with self._tick_lock:
+            self.reload_if_changed(session_factory)
+            snapshot = self._snapshot
+            if snapshot is None:
+                return
+            with session_factory() as session:
+                sync_changes(snapshot, session)
+            if embedder is not None:
+                embed_pending(snapshot, session_factory, embedder=embedder)
 
     def start(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None, interval: float = 1.0) -> None:
         """Run `tick` in a daemon thread until `stop`."""
+        self._upkeep = (session_factory, embedder)
 
         def loop() -> None:
             while not self._stop.wait(interval):
@@ -95,6 +124,7 @@ class IndexHolder:
         self._thread.start()
 
     def stop(self) -> None:
+        self._upkeep = None
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)

@@ -86,7 +86,7 @@ def index_status(index: IndexDep) -> IndexStatus:
         index_kind=manifest.index_kind if manifest else None,
         posting_count=snapshot.posting_count if snapshot else 0,
         built_posting_count=manifest.count if manifest else None,
-        pending_vectors=len(snapshot.pending) if snapshot else 0,
+        pending_vectors=len(snapshot.corpus.waiting_for_vectors()) if snapshot else 0,
         versions=store.versions(),
         last_run=run,
     )

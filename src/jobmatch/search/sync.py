@@ -1,27 +1,36 @@
-"""Keep a served index version current between reindexes: postings changed in PostgreSQL are applied at once."""
+"""The change feed: keep a served version current between reindexes by applying what changed in PostgreSQL.
+
+It reads by keyset on (updated_at, id) after the last row applied, so an idle feed reads nothing. Because `updated_at`
+is the writing transaction's start time, a transaction that began before the last row applied can commit after it: the
+feed therefore also lists the (id, content hash) pairs of the last `SYNC_OVERLAP` and re-reads only rows it has not
+applied. Deleted postings are read from `posting_deletions` the same way.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import select
+from pydantic import ValidationError
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobmatch.db.tables import PostingRow
+from jobmatch.db.tables import PostingDeletionRow, PostingRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import posting_text
 from jobmatch.postings.schemas import PostingOut
-from jobmatch.postings.service import to_out
-from jobmatch.search.documents import posting_terms
+from jobmatch.postings.service import effective_status, to_out
+from jobmatch.search.facts import PostingFacts, facts_of, resolver_for
 from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
-from jobmatch.vocab import PostingStatus
 
 logger = logging.getLogger(__name__)
 
-MAX_ROWS_PER_SYNC = 5_000
+ROWS_PER_READ = 2_000
+_unreadable: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -31,86 +40,105 @@ class SyncResult:
     waiting_for_vectors: int
 
 
-def apply_postings(snapshot: IndexSnapshot, postings: list[PostingOut], vectors: dict[int, np.ndarray]) -> tuple[int, int]:
-    """Apply postings to the served version: active ones added or replaced, inactive ones removed."""
-    active = [p for p in postings if p.status is PostingStatus.ACTIVE]
-    inactive = [p.id for p in postings if p.status is not PostingStatus.ACTIVE]
-    with snapshot.lock:
-        if inactive:
-            snapshot.dense.remove(inactive)
-            snapshot.lexical.remove(inactive)
-        if active:
-            snapshot.lexical.remove([p.id for p in active])
-            snapshot.lexical.add([p.id for p in active], [posting_terms(p) for p in active])
-            with_vector = [p.id for p in active if p.id in vectors]
-            if with_vector:
-                snapshot.dense.upsert(with_vector, np.stack([vectors[i] for i in with_vector]))
-            without = [p.id for p in active if p.id not in vectors]
-            if without:
-                snapshot.dense.remove(without)  # an old vector would describe the old text
-            snapshot.pending.difference_update(with_vector)
-            snapshot.pending.update(without)
-    return len(active), len(inactive)
+def readable(rows: Sequence[PostingRow], *, now: datetime | None = None) -> list[PostingOut]:
+    """The rows as postings; a stored row that cannot be read is skipped and logged once, never an error for everyone."""
+    postings = []
+    for row in rows:
+        try:
+            postings.append(to_out(row, now=now))
+        except (ValidationError, ValueError, OverflowError) as error:
+            if row.id not in _unreadable:
+                _unreadable.add(row.id)
+                logger.error("posting %s cannot be read and is left out of the index: %s", row.id, error)
+    return postings
 
 
-def remove_postings(snapshot: IndexSnapshot, posting_ids: list[int]) -> None:
-    with snapshot.lock:
-        snapshot.dense.remove(posting_ids)
-        snapshot.lexical.remove(posting_ids)
-        snapshot.pending.difference_update(posting_ids)
-        for posting_id in posting_ids:
-            snapshot.applied.pop(posting_id, None)
+def facts_for(session: Session, postings: Sequence[PostingOut], rows: Sequence[PostingRow]) -> list[PostingFacts]:
+    hashes = {row.id: row.content_hash for row in rows}
+    resolver = resolver_for(session, postings)
+    return [facts_of(posting, resolver, content_hash=hashes[posting.id]) for posting in postings]
 
 
-def stored_vectors(session: Session, *, model_id: str, postings: list[PostingOut]) -> dict[int, np.ndarray]:
+def stored_vectors(session: Session, *, model_id: str, postings: Sequence[PostingOut]) -> dict[int, np.ndarray]:
     keys = {p.id: vector_store.content_key(posting_text(p), kind="passage") for p in postings}
     found = vector_store.fetch(session, model_id=model_id, hashes=list(keys.values()))
     return {posting_id: found[key] for posting_id, key in keys.items() if key in found}
 
 
+def apply_rows(snapshot: IndexSnapshot, session: Session, rows: Sequence[PostingRow]) -> int:
+    """Apply the rows the corpus does not hold as they are; rows it already holds cost a hash comparison."""
+    now = datetime.now(UTC)
+    known = snapshot.corpus.hash_of
+    rows = [row for row in rows if known.get(row.id) != f"{row.content_hash}:{effective_status(row, now=now).value}"]
+    postings = readable(rows, now=now)
+    if not postings:
+        return 0
+    vectors = stored_vectors(session, model_id=snapshot.model_id, postings=postings)
+    return snapshot.corpus.apply(facts_for(session, postings, rows), vectors)
+
+
 def sync_changes(snapshot: IndexSnapshot, session: Session) -> SyncResult:
-    """Apply postings changed since the last sync, using vectors already stored; never calls the model.
+    """Apply postings changed since the last sync, using vectors already stored; never calls the model."""
+    applied = 0
+    while True:
+        after_time, after_id = snapshot.watermark
+        rows = session.scalars(
+            select(PostingRow)
+            .where(tuple_(PostingRow.updated_at, PostingRow.id) > tuple_(after_time, after_id))  # type: ignore[arg-type]
+            .order_by(PostingRow.updated_at, PostingRow.id)
+            .limit(ROWS_PER_READ)
+        ).all()
+        if not rows:
+            break
+        applied += apply_rows(snapshot, session, rows)
+        snapshot.watermark = (rows[-1].updated_at, rows[-1].id)
+        if len(rows) < ROWS_PER_READ:
+            break
+    applied += _late_commits(snapshot, session)
+    removed = _deletions(snapshot, session)
+    return SyncResult(applied, removed, len(snapshot.corpus.waiting_for_vectors()) if applied else 0)
 
-    `snapshot.watermark` is where the next read starts. Reads go back `SYNC_OVERLAP` behind the newest change seen,
-    because a transaction that began earlier can commit later; content hashes make re-reads cost nothing.
-    """
-    rows = session.scalars(
-        select(PostingRow)
-        .where(PostingRow.updated_at >= snapshot.watermark)
-        .order_by(PostingRow.updated_at, PostingRow.id)
-        .limit(MAX_ROWS_PER_SYNC)
+
+def _late_commits(snapshot: IndexSnapshot, session: Session) -> int:
+    """Rows inside the overlap window, behind the watermark, that the corpus has not applied."""
+    after_time, after_id = snapshot.watermark
+    recent = session.execute(
+        select(PostingRow.id, PostingRow.content_hash).where(
+            PostingRow.updated_at >= after_time - SYNC_OVERLAP,
+            or_(PostingRow.updated_at < after_time, and_(PostingRow.updated_at == after_time, PostingRow.id <= after_id)),
+        )
     ).all()
-    fresh = [row for row in rows if snapshot.applied.get(row.id) != row.content_hash]
-    postings = [to_out(row) for row in fresh]
-    vectors = stored_vectors(session, model_id=snapshot.model_id, postings=postings) if postings else {}
-    applied, removed = apply_postings(snapshot, postings, vectors)
-    with snapshot.lock:
-        for row in fresh:
-            snapshot.applied[row.id] = row.content_hash
-        if rows:
-            newest = rows[-1].updated_at
-            next_start = newest if len(rows) == MAX_ROWS_PER_SYNC else newest - SYNC_OVERLAP
-            snapshot.watermark = max(snapshot.watermark, next_start)
-    return SyncResult(applied, removed, len(snapshot.pending))
+    known = snapshot.corpus.hash_of
+    missed = [posting_id for posting_id, content_hash in recent if known.get(posting_id, "").partition(":")[0] != content_hash]
+    if not missed:
+        return 0
+    rows = session.scalars(select(PostingRow).where(PostingRow.id.in_(missed))).all()
+    return apply_rows(snapshot, session, rows)
 
 
-def embed_pending(
-    snapshot: IndexSnapshot,
-    session_factory: sessionmaker[Session],
-    *,
-    embedder: Embedder,
-    limit: int = 64,
-) -> int:
-    """Embed up to `limit` postings that are searchable lexically but still lack a vector; returns how many."""
-    with snapshot.lock:
-        waiting = sorted(snapshot.pending)[:limit]
+def _deletions(snapshot: IndexSnapshot, session: Session) -> int:
+    since = snapshot.deletions_seen - SYNC_OVERLAP
+    deleted = session.execute(
+        select(PostingDeletionRow.posting_id, PostingDeletionRow.deleted_at).where(PostingDeletionRow.deleted_at >= since)
+    ).all()
+    if not deleted:
+        return 0
+    snapshot.deletions_seen = max(snapshot.deletions_seen, max(at for _, at in deleted))
+    live = [posting_id for posting_id, _ in deleted if posting_id in snapshot.corpus.hash_of]
+    if live:
+        snapshot.corpus.apply([], {}, removed=live)
+    return len(live)
+
+
+def embed_pending(snapshot: IndexSnapshot, session_factory: sessionmaker[Session], *, embedder: Embedder, limit: int = 64) -> int:
+    """Embed up to `limit` postings that are searchable by their terms but still lack a vector; returns how many."""
+    waiting = sorted(snapshot.corpus.waiting_for_vectors())[:limit]
     if not waiting:
         return 0
     with session_factory.begin() as session:
-        rows = session.scalars(select(PostingRow).where(PostingRow.id.in_(waiting))).all()
-        postings = [to_out(row) for row in rows]
+        postings = readable(session.scalars(select(PostingRow).where(PostingRow.id.in_(waiting))).all())
         vectors = vector_store.embed(session, embedder=embedder, texts=[posting_text(p) for p in postings])
-    apply_postings(snapshot, postings, {p.id: vectors[i] for i, p in enumerate(postings)})
-    with snapshot.lock:
-        snapshot.pending.difference_update(waiting)  # deleted meanwhile: nothing left to embed
-    return len(postings)
+    filled = 0
+    for posting, vector in zip(postings, vectors, strict=True):
+        filled += snapshot.corpus.fill_vector(posting.id, vector)
+    return filled

@@ -2,7 +2,7 @@
 
 <data_dir>/index/
     CURRENT                 the serving version's name (replaced with os.replace, never edited)
-    versions/<version>/     dense.faiss, lexical.npz, manifest.json
+    versions/<version>/     the corpus (columns, vectors, HNSW graph, inverted indexes), manifest.json
     versions/.build-*/      a build in progress; removed by the next run if it was killed
     reindex.lock            held by a running reindex
 """
@@ -19,13 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from jobmatch.index import persist
-from jobmatch.index.live import LiveIndex
-from jobmatch.lexical.tfidf import LexicalIndex
-from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
+from jobmatch.search.corpus import Corpus
+from jobmatch.search.snapshot import IndexSnapshot
 
-DENSE_FILE = "dense.faiss"
-LEXICAL_FILE = "lexical.npz"
 MANIFEST_FILE = "manifest.json"
+FORMAT = "jobmatch.corpus/1"
 BUILD_PREFIX = ".build-"
 
 
@@ -44,6 +42,9 @@ class Manifest:
     index_kind: str
     checksums: dict[str, str] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    watermark_id: int = 0
+    """With `watermark` (an updated_at), the change feed's position when the version was built."""
+    format: str = FORMAT
 
 
 def new_version_name(now: datetime | None = None) -> str:
@@ -85,11 +86,13 @@ class IndexStore:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=self.versions_dir))
 
-    def write(self, folder: Path, *, dense: Any, lexical: LexicalIndex, manifest: Manifest) -> None:
-        """Write the files of a build folder and its manifest (with checksums), the manifest last."""
-        persist.save(dense, folder / DENSE_FILE)
-        lexical.save(folder / LEXICAL_FILE)
-        manifest.checksums = {name: persist.checksum(folder / name) for name in (DENSE_FILE, LEXICAL_FILE)}
+    def write(self, folder: Path, *, corpus: Corpus, manifest: Manifest) -> None:
+        """Write the corpus into a build folder and its manifest (with every file's checksum), the manifest last."""
+        corpus.save(folder)
+        for path in sorted(folder.iterdir()):
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        manifest.checksums = {path.name: persist.checksum(path) for path in sorted(folder.iterdir()) if path.name != MANIFEST_FILE}
         atomic_write(folder / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2))
 
     def publish(self, folder: Path, version: str) -> Path:
@@ -134,32 +137,34 @@ def load_folder(folder: Path, *, model_id: str) -> IndexSnapshot:
         manifest = Manifest(**json.loads((folder / MANIFEST_FILE).read_text()))
     except (OSError, ValueError, TypeError) as error:
         raise VersionError(f"index in {folder}: unreadable manifest ({error})") from error
+    if manifest.format != FORMAT:
+        raise VersionError(f"index {manifest.version} has format {manifest.format}; this process reads {FORMAT} "
+                           "(run `jobmatch reindex --full`)")
     if manifest.model_id != model_id:
         raise VersionError(f"index {manifest.version} was built with {manifest.model_id}, this process embeds with {model_id}")
+    if not manifest.checksums:
+        raise VersionError(f"index {manifest.version}: the manifest lists no files")
+    for name, expected in manifest.checksums.items():
+        path = folder / name
+        if not path.is_file() or persist.checksum(path) != expected:
+            raise VersionError(f"index {manifest.version}: {name} is missing or does not match its checksum")
     try:
-        dense_index = persist.load(folder / DENSE_FILE, expected_checksum=manifest.checksums.get(DENSE_FILE))
-    except persist.IndexFileError as error:
-        raise VersionError(str(error)) from error
-    lexical_path = folder / LEXICAL_FILE
-    if persist.checksum(lexical_path) != manifest.checksums.get(LEXICAL_FILE):
-        raise VersionError(f"index {manifest.version}: {LEXICAL_FILE} does not match its checksum")
-    lexical = LexicalIndex.load(lexical_path)
-    dense = LiveIndex(dense_index)
-    if dense.dim != manifest.dim:
-        raise VersionError(f"index {manifest.version}: dimension {dense.dim}, manifest says {manifest.dim}")
-    if dense.count() != manifest.count or len(lexical) != manifest.count:
-        raise VersionError(
-            f"index {manifest.version}: {dense.count()} vectors and {len(lexical)} lexical rows, manifest says {manifest.count}"
-        )
-    watermark = datetime.fromisoformat(manifest.watermark) - SYNC_OVERLAP
+        corpus = Corpus.load(folder)
+    except (OSError, ValueError, KeyError) as error:
+        raise VersionError(f"index {manifest.version}: unreadable corpus ({error})") from error
+    if corpus.dense.dim != manifest.dim:
+        raise VersionError(f"index {manifest.version}: dimension {corpus.dense.dim}, manifest says {manifest.dim}")
+    if corpus.live_count != manifest.count:
+        raise VersionError(f"index {manifest.version}: {corpus.live_count} postings, manifest says {manifest.count}")
+    built = datetime.fromisoformat(manifest.watermark)
     return IndexSnapshot(
         version=manifest.version,
         built_at=datetime.fromisoformat(manifest.built_at),
         model_id=manifest.model_id,
         dim=manifest.dim,
-        dense=dense,
-        lexical=lexical,
-        watermark=watermark,
+        corpus=corpus,
+        watermark=(built, manifest.watermark_id),
+        deletions_seen=built,
     )
 
 

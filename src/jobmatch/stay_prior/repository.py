@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, any_, delete, insert, literal, or_, select
+from sqlalchemy import String, and_, any_, delete, func, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -69,3 +69,14 @@ def cells_for(session: Session, keys: Sequence[PriorKeys]) -> list[StayPriorRow]
         )
     )
     return list(session.scalars(statement))
+
+
+def all_cells(session: Session) -> list[StayPriorRow]:
+    """Every published cell (a few thousand at most: cells below the minimum are withheld)."""
+    return list(session.scalars(select(StayPriorRow)))
+
+
+def stamp(session: Session) -> tuple[object, int]:
+    """Changes whenever the table is refreshed."""
+    found = session.execute(select(func.max(StayPriorRow.computed_at), func.count()).select_from(StayPriorRow)).one()
+    return found[0], int(found[1])

@@ -51,22 +51,36 @@ def _prior(row: StayPriorRow, overall: float) -> Prior:
 
 def lookup(session: Session, postings: Sequence[PostingIn]) -> list[Prior | None]:
     """Each posting's prior, in input order; None for all when no prior has been published."""
-    keys: list[PriorKeys] = [posting_keys(posting) for posting in postings]
+    return lookup_keys(session, [posting_keys(posting) for posting in postings])
+
+
+def lookup_keys(session: Session, keys: Sequence[PriorKeys]) -> list[Prior | None]:
+    """The narrowest published cell for each key, in input order; None for all when no prior has been published."""
     if not keys:
         return []
-    rows = {(Level(row.level), (row.occupation_code, row.region_code, row.employer_key)): row
-            for row in repository.cells_for(session, keys)}
+    return narrowest(cells_by_key(repository.cells_for(session, keys)), keys)
+
+
+CellKey = tuple[Level, tuple[str, str, str]]
+
+
+def cells_by_key(rows: Sequence[StayPriorRow]) -> dict[CellKey, StayPriorRow]:
+    return {(Level(row.level), (row.occupation_code, row.region_code, row.employer_key)): row for row in rows}
+
+
+def narrowest(rows: dict[CellKey, StayPriorRow], keys: Sequence[PriorKeys]) -> list[Prior | None]:
+    """Each key's narrowest published cell among `rows`; None for all when the top cell is not published."""
     top = rows.get((Level.ALL, ("", "", "")))
     if top is None:
         return [None] * len(keys)
     found: list[Prior | None] = []
     for key in keys:
-        narrowest = top
+        cell_row = top
         for level in LEVELS[1:]:
             cell = key.cell(level)
             row = rows.get((level, cell)) if cell is not None else None
             if row is None:
                 break
-            narrowest = row
-        found.append(_prior(narrowest, top.rate))
+            cell_row = row
+        found.append(_prior(cell_row, top.rate))
     return found

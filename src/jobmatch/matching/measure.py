@@ -1,0 +1,207 @@
+"""Every signal of a seeker's request over the whole corpus, and every term of the score for any set of rows.
+
+`Context` holds what is computed once per (seeker, request) over all rows: stay factors, hard-constraint masks,
+occupation closeness, lexical similarity and the calibration of both similarities. `measure` turns rows into the
+score's terms, as arrays. The list, the explanation and the relaxation counts all read the same context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from jobmatch.matching.filters import MatchFilters
+from jobmatch.matching.fit import SkillStems, occupation_closeness, skills_found, skills_share
+from jobmatch.matching.rules import Eligibility, eligibility
+from jobmatch.matching.stay import StayArrays, Wherever, stay_arrays
+from jobmatch.matching.weights import FIT_FEATURES, STAY_PRIOR_WEIGHT, FitModel, stay_weight
+from jobmatch.search.corpus import Corpus, CorpusView
+from jobmatch.seekers.schemas import SeekerIn
+from jobmatch.vocab import Importance, StayFactor
+
+FloatArray = npt.NDArray[np.float32]
+RowArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+MIN_SPREAD = {"semantic": 0.02, "lexical": 0.01}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    mean: float
+    spread: float
+
+    def z(self, values: FloatArray, clip: tuple[float, float]) -> FloatArray:
+        scaled: FloatArray = np.clip((values - self.mean) / self.spread, *clip).astype(np.float32)
+        return scaled
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a ranking needs to know about the seeker for one request."""
+
+    profile: SeekerIn
+    vector: FloatArray
+    terms: str
+    importances: dict[StayFactor, Importance]
+    filters: MatchFilters
+    dismissed: frozenset[int]
+    where: Wherever
+    skills: SkillStems
+    use_prior: bool
+    has_text: bool
+    """Whether the profile has any text to embed (an empty profile is similar to nothing)."""
+
+
+@dataclass
+class Context:
+    """One request's view of the corpus, computed over every row once."""
+
+    corpus: Corpus
+    view: CorpusView
+    query: Query
+    model: FitModel
+    stay: StayArrays
+    rules: Eligibility
+    removed: BoolArray
+    occupation: FloatArray
+    lexical: FloatArray
+    semantic_calibration: Calibration
+    lexical_calibration: Calibration
+
+    semantic_all: FloatArray | None = None
+    """The query's similarity to every row, once something needed most of them."""
+
+    @property
+    def n(self) -> int:
+        return self.view.n
+
+    def semantic(self, rows: RowArray) -> FloatArray:
+        """The query's exact similarity to these rows: from one pass over all rows when many are asked for."""
+        if self.semantic_all is None and len(rows) * 8 > self.n:
+            self.semantic_all = self.corpus.dense.similarity(self.query.vector, np.arange(self.n, dtype=np.int64))
+        if self.semantic_all is not None:
+            return self.semantic_all[rows]
+        return self.corpus.dense.similarity(self.query.vector, rows)
+
+
+def _calibration(values: FloatArray, name: str) -> Calibration:
+    if not len(values):
+        return Calibration(0.0, 1.0)
+    return Calibration(float(values.mean()), max(float(values.std()), MIN_SPREAD[name]))
+
+
+def calibrations(corpus: Corpus, query: Query) -> tuple[Calibration, Calibration]:
+    """The query's semantic and lexical similarity to the corpus's calibration sample: the z-scores' mean and spread."""
+    rows, vectors, lexical_rows = corpus.calibration_sample()
+    if not len(rows):
+        return Calibration(0.0, 1.0), Calibration(0.0, 1.0)
+    semantic = vectors @ query.vector
+    lexical = np.zeros(len(rows), dtype=np.float32)
+    if query.terms.strip() and lexical_rows is not None:
+        cols, weights = corpus.lexical_model.query(query.terms)
+        dense_query = np.zeros(lexical_rows.shape[1], dtype=np.float32)
+        inside = cols < len(dense_query)
+        dense_query[cols[inside]] = weights[inside]
+        lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32).ravel()
+    return _calibration(semantic, "semantic"), _calibration(lexical, "lexical")
+
+
+def context(
+    corpus: Corpus, query: Query, *, model: FitModel, now: float, calibrated: tuple[Calibration, Calibration] | None = None,
+) -> Context:
+    """One request's view; `calibrated` passes z-score calibrations from another corpus (candidate search's one-posting corpus)."""
+    view = corpus.view()
+    n = view.n
+    stay = stay_arrays(corpus, n, query.profile, query.where)
+    rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
+                        dismissed=query.dismissed, now=now)
+    lexical = np.zeros(n, dtype=np.float32)
+    if query.terms.strip() and "lexical_rows" in corpus.sparse:
+        cols, weights = corpus.lexical_model.query(query.terms)
+        lexical = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
+    semantic_calibration, lexical_calibration = calibrated or calibrations(corpus, query)
+    return Context(
+        corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=rules.removed(n),
+        occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical,
+        semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration,
+    )
+
+
+@dataclass
+class Measured:
+    """Every term of the score for some rows, as arrays aligned with `rows`."""
+
+    rows: RowArray
+    raw: dict[str, FloatArray]
+    """Per component: the value the weight multiplies (NaN: unknown or not applicable, contributes 0)."""
+    weight: dict[str, FloatArray]
+    similarity: dict[str, FloatArray]
+    """The uncalibrated semantic and lexical similarities, for the words."""
+    skills_found: npt.NDArray[np.bool_]
+    prior_rate: list[object]
+
+    @property
+    def fit(self) -> FloatArray:
+        return self.total(kinds=("fit",))
+
+    def total(self, kinds: tuple[str, ...] = ("fit", "stay", "prior")) -> FloatArray:
+        result = np.zeros(len(self.rows), dtype=np.float32)
+        for name, raw in self.raw.items():
+            if component_kind(name) in kinds:
+                result += np.nan_to_num(raw * self.weight[name], nan=0.0)
+        return result
+
+
+def component_kind(name: str) -> str:
+    if name in FIT_FEATURES or name == "base":
+        return "fit"
+    return "prior" if name == "stay_prior" else "stay"
+
+
+def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, list[object]] | None = None) -> Measured:
+    """The score's terms for these rows."""
+    model, query = ctx.model, ctx.query
+    semantic = ctx.semantic(rows)
+    has_vector = ctx.corpus.column("has_vector", ctx.n)[rows]
+    semantic_z = ctx.semantic_calibration.z(semantic, model.z_clip)
+    semantic_z[~has_vector] = np.nan
+    if not query.has_text:
+        semantic_z[:] = np.nan
+    lexical = ctx.lexical[rows]
+    found = skills_found(ctx.corpus, ctx.n, query.skills, rows)
+    raw: dict[str, FloatArray] = {
+        "base": np.ones(len(rows), dtype=np.float32),
+        "semantic": semantic_z,
+        "lexical": ctx.lexical_calibration.z(lexical, model.z_clip) if query.terms.strip() else np.full(len(rows), np.nan, np.float32),
+        "occupation": ctx.occupation[rows] if query.profile.wishes.occupations else np.full(len(rows), np.nan, np.float32),
+        "skills": skills_share(query.skills, found) if query.skills.skills else np.full(len(rows), np.nan, np.float32),
+    }
+    weight = {"base": np.full(len(rows), model.intercept, np.float32)}
+    weight |= {name: np.full(len(rows), model.weights[name], np.float32) for name in FIT_FEATURES}
+    for factor in StayFactor:
+        raw[factor.value] = ctx.stay.raw[factor][rows]
+        weight[factor.value] = np.full(len(rows), stay_weight(query.importances[factor]), np.float32)
+    no_prior: list[object] = [None] * len(rows)
+    prior_raw, prior_rate = prior if prior is not None else (np.full(len(rows), np.nan, np.float32), no_prior)
+    raw["stay_prior"] = prior_raw
+    weight["stay_prior"] = np.where(np.isnan(prior_raw), 0.0, STAY_PRIOR_WEIGHT).astype(np.float32)
+    return Measured(rows=rows, raw=raw, weight=weight, similarity={"semantic": semantic, "lexical": lexical},
+                    skills_found=found, prior_rate=prior_rate)
+
+
+def fit_bound(ctx: Context, semantic_ceiling: float) -> FloatArray:
+    """Per row, the highest fit logit it could have if its semantic similarity is at most `semantic_ceiling`."""
+    model, weights = ctx.model, ctx.model.weights
+    if weights["semantic"] >= 0:
+        semantic = weights["semantic"] * float(ctx.semantic_calibration.z(np.asarray([semantic_ceiling], np.float32), model.z_clip)[0])
+    else:
+        semantic = weights["semantic"] * model.z_clip[0]
+    has_vector = ctx.corpus.column("has_vector", ctx.n)
+    semantic_term = np.where(has_vector, semantic, 0.0)
+    lexical_term = weights["lexical"] * ctx.lexical_calibration.z(ctx.lexical, model.z_clip)
+    occupation_term = weights["occupation"] * ctx.occupation if ctx.query.profile.wishes.occupations else 0.0
+    skills_term = max(weights["skills"], 0.0) if ctx.query.skills.skills else 0.0
+    return (model.intercept + semantic_term + lexical_term + occupation_term + skills_term).astype(np.float32)

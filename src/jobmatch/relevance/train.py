@@ -1,0 +1,204 @@
+"""Learn the fit model from graded judgments: logistic regression on train, settings chosen on dev, reported on test.
+
+A judgment is one (seeker profile, posting, grade) in a split. The features are the engine's own fit features for the
+pair, computed by the same code that ranks (`jobmatch.matching.measure`) over a corpus built from the judged postings, so
+what is learned is what is served. Seekers' own feedback can become judgments of the same shape (saved or applied: a
+positive grade, dismissed: 0); see docs/relevance-data.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.linear_model import LogisticRegression
+
+from jobmatch.embedding.base import Embedder
+from jobmatch.embedding.texts import posting_text, seeker_text
+from jobmatch.geo.service import GeoResolver
+from jobmatch.lexical.tfidf import LexicalModel
+from jobmatch.matching.filters import MatchFilters
+from jobmatch.matching.fit import skill_stems
+from jobmatch.matching.measure import Context, Query, context, measure
+from jobmatch.matching.stay import Wherever
+from jobmatch.matching.weights import FIT_FEATURES, FitModel, effective_importances
+from jobmatch.postings.schemas import PostingOut
+from jobmatch.search.corpus import Corpus
+from jobmatch.search.dense import DenseRows
+from jobmatch.search.documents import seeker_terms
+from jobmatch.search.facts import facts_of
+from jobmatch.seekers.schemas import SeekerIn
+
+SPLITS = ("train", "dev", "test")
+RELEVANT_GRADE = 2
+"""Grades at or above this are a fit (the same ISCO unit group or the occupation itself)."""
+FLOOR_CANDIDATES = (-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0)
+REGULARISATION = (0.01, 0.1, 1.0, 10.0)
+
+
+@dataclass(frozen=True)
+class Judgments:
+    """Graded pairs, by split: seekers' profiles, the judged postings, and each query's grades."""
+
+    seekers: dict[str, SeekerIn]
+    split_of: dict[str, str]
+    postings: dict[int, PostingOut]
+    grades: dict[str, dict[int, int]]
+
+
+def read_judgments(lines: Iterable[str]) -> Judgments:
+    """JSONL: {"split", "seeker_id", "seeker": profile, "posting_id", "posting": posting, "grade"} per line."""
+    seekers: dict[str, SeekerIn] = {}
+    split_of: dict[str, str] = {}
+    postings: dict[int, PostingOut] = {}
+    grades: dict[str, dict[int, int]] = defaultdict(dict)
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        split = record["split"]
+        if split not in SPLITS:
+            raise ValueError(f"line {number}: split {split!r} is not one of {', '.join(SPLITS)}")
+        seeker_id = str(record["seeker_id"])
+        if seeker_id not in seekers and "seeker" in record:
+            seekers[seeker_id] = SeekerIn.model_validate(record["seeker"])
+            split_of[seeker_id] = split
+        posting_id = int(record["posting_id"])
+        if posting_id not in postings and "posting" in record:
+            body = {"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", **record["posting"], "id": posting_id}
+            postings[posting_id] = PostingOut.model_validate(body)
+        grades[seeker_id][posting_id] = int(record["grade"])
+    return Judgments(seekers, split_of, postings, dict(grades))
+
+
+def judged_corpus(judgments: Judgments, embedder: Embedder) -> Corpus:
+    """The judged postings as the engine's corpus (no geography: commute is not a fit feature)."""
+    postings = list(judgments.postings.values())
+    lexical_model, _ = LexicalModel.fit([facts.lexical_text for facts in _facts(postings)])
+    corpus = Corpus(lexical_model=lexical_model, dense=DenseRows.empty(embedder.dim))
+    vectors = embedder.encode([posting_text(p) for p in postings], kind="passage")
+    corpus.apply(_facts(postings), {p.id: vectors[i] for i, p in enumerate(postings)})
+    corpus.fold()
+    return corpus
+
+
+def _facts(postings: list[PostingOut]) -> list[Any]:
+    resolver = GeoResolver(postal_codes={}, municipalities={})
+    return [facts_of(p, resolver, content_hash=str(p.id)) for p in postings]
+
+
+def _query(profile: SeekerIn, vector: npt.NDArray[np.float32]) -> Query:
+    return Query(
+        profile=profile, vector=vector, terms=seeker_terms(profile), importances=effective_importances(profile.stay_factors),
+        filters=MatchFilters(), dismissed=frozenset(), where=Wherever((), stated=False, first_limit_km=50.0),
+        skills=skill_stems(profile.skills), use_prior=False, has_text=bool(seeker_text(profile).strip()),
+    )
+
+
+@dataclass
+class Features:
+    """Per query: the candidate postings' ids, fit features (rows × FIT_FEATURES, NaN as 0) and grades."""
+
+    posting_ids: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float32]
+    grades: npt.NDArray[np.int64]
+
+
+def features(judgments: Judgments, corpus: Corpus, embedder: Embedder, model: FitModel) -> Iterator[tuple[str, Features]]:
+    """Every seeker's features over every judged posting (unjudged postings have grade 0)."""
+    seeker_ids = list(judgments.seekers)
+    vectors = embedder.encode([seeker_text(judgments.seekers[s]) for s in seeker_ids], kind="query")
+    view = corpus.view()
+    rows = np.flatnonzero(view.alive)
+    ids = corpus.column("ids", view.n)[rows]
+    for seeker_id, vector in zip(seeker_ids, vectors, strict=True):
+        ctx: Context = context(corpus, _query(judgments.seekers[seeker_id], vector), model=model, now=time.time())
+        measured = measure(ctx, rows)
+        values = np.nan_to_num(np.stack([measured.raw[name] for name in FIT_FEATURES], axis=1), nan=0.0)
+        grades = np.asarray([judgments.grades.get(seeker_id, {}).get(int(i), 0) for i in ids], dtype=np.int64)
+        yield seeker_id, Features(ids, values.astype(np.float32), grades)
+
+
+def ndcg_at(scores: npt.NDArray[np.float32], grades: npt.NDArray[np.int64], k: int = 10) -> float:
+    order = np.argsort(-scores, kind="stable")[:k]
+    gains = (2.0 ** grades[order] - 1) / np.log2(np.arange(2, len(order) + 2))
+    ideal = np.sort(grades)[::-1][:k]
+    best = ((2.0 ** ideal - 1) / np.log2(np.arange(2, len(ideal) + 2))).sum()
+    return float(gains.sum() / best) if best > 0 else 0.0
+
+
+def evaluate(model: FitModel, per_query: list[Features]) -> dict[str, float]:
+    """Mean nDCG@10 of the fit logit, and how well the floor separates fits from the rest."""
+    weights = np.asarray([model.weights[name] for name in FIT_FEATURES], dtype=np.float32)
+    ndcg, kept_relevant, kept_irrelevant = [], [], []
+    for query in per_query:
+        logit = model.intercept + query.values @ weights
+        ndcg.append(ndcg_at(logit, query.grades))
+        relevant = query.grades >= RELEVANT_GRADE
+        passes = logit >= model.floor
+        if relevant.any():
+            kept_relevant.append(float(passes[relevant].mean()))
+        if (~relevant).any():
+            kept_irrelevant.append(float(passes[~relevant].mean()))
+    return {"ndcg_at_10": round(float(np.mean(ndcg)) if ndcg else 0.0, 4),
+            "floor_keeps_relevant": round(float(np.mean(kept_relevant)) if kept_relevant else 0.0, 4),
+            "floor_keeps_irrelevant": round(float(np.mean(kept_irrelevant)) if kept_irrelevant else 0.0, 4)}
+
+
+def fit(per_query: list[Features], *, c: float, base: FitModel) -> FitModel:
+    x = np.concatenate([q.values for q in per_query])
+    y = np.concatenate([q.grades for q in per_query]) >= RELEVANT_GRADE
+    regression = LogisticRegression(C=c, class_weight="balanced", max_iter=1_000).fit(x, y)
+    weights = {name: round(float(w), 4) for name, w in zip(FIT_FEATURES, regression.coef_[0], strict=True)}
+    return FitModel(intercept=round(float(regression.intercept_[0]), 4), weights=weights, floor=base.floor, strong=base.strong,
+                    z_clip=base.z_clip)
+
+
+def train(judgments: Judgments, embedder: Embedder, *, base: FitModel) -> tuple[FitModel, dict[str, Any]]:
+    """Fit on train; choose regularisation and the floor on dev; report train, dev and test."""
+    corpus = judged_corpus(judgments, embedder)
+    by_split: dict[str, list[Features]] = {split: [] for split in SPLITS}
+    for seeker_id, found in features(judgments, corpus, embedder, base):
+        by_split[judgments.split_of[seeker_id]].append(found)
+    if not by_split["train"] or not by_split["dev"]:
+        raise ValueError("judgments need a train and a dev split")
+    best: tuple[float, FitModel] | None = None
+    for c in REGULARISATION:
+        candidate = fit(by_split["train"], c=c, base=base)
+        score = evaluate(candidate, by_split["dev"])["ndcg_at_10"]
+        if best is None or score > best[0]:
+            best = (score, candidate)
+    model = best[1]  # type: ignore[index]
+    model = _choose_floor(model, by_split["dev"])
+    report: dict[str, Any] = {split: evaluate(model, queries) for split, queries in by_split.items() if queries}
+    report["baseline_before_training"] = {split: evaluate(base, queries) for split, queries in by_split.items() if queries}
+    trained = FitModel(model.intercept, model.weights, model.floor, model.strong, model.z_clip,
+                       trained_on={"queries": {s: len(q) for s, q in by_split.items()}, "postings": len(judgments.postings),
+                                   "embedding_model": embedder.model_id, "report": report})
+    return trained, report
+
+
+def _choose_floor(model: FitModel, dev: list[Features]) -> FitModel:
+    """The highest floor that still keeps 95 % of the relevant postings on dev; `strong` where 50 % of the kept are relevant."""
+    floor = FLOOR_CANDIDATES[0]
+    for candidate in FLOOR_CANDIDATES:
+        trial = FitModel(model.intercept, model.weights, candidate, model.strong, model.z_clip)
+        if evaluate(trial, dev)["floor_keeps_relevant"] >= 0.95:
+            floor = candidate
+    return FitModel(model.intercept, model.weights, floor, max(floor, 0.0), model.z_clip)
+
+
+def write(model: FitModel, path: Path) -> None:
+    path.write_text(json.dumps(model.to_json(), indent=2, ensure_ascii=False) + "\n")
+
+
+def probability(logit: float) -> float:
+    return 1 / (1 + math.exp(-logit))

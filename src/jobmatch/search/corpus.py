@@ -1,0 +1,306 @@
+"""The served corpus: every posting's features as columns in one row space, its vectors, and its inverted indexes.
+
+A row is one version of one posting. Rows are appended, never changed: a changed posting gets a new row and its old
+row dies; a removed or deactivated posting's row dies. Readers take a `CorpusView` (row count + alive mask) once per
+request and see one consistent corpus while the change feed appends.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from jobmatch.lexical.tfidf import LexicalModel
+from jobmatch.search.dense import DenseRows
+from jobmatch.search.facts import PostingFacts
+from jobmatch.search.rows import BoolArray, Growable, SparseRows, binary_rows
+
+ARRAY_COLUMNS: dict[str, str] = {
+    "ids": "int64", "expires": "float64", "lat": "float32", "lon": "float32",
+    "extent": "int8", "engagement": "int8", "sector": "int8", "remote": "int8", "hours": "uint8",
+    "salary": "float32", "salary_kind": "int8", "employer": "int32",
+    "prior_occupation": "int32", "prior_region": "int32", "prior_employer": "int32", "has_vector": "bool", "n_occupations": "int16",
+}  # fmt: skip
+TEXT_COLUMNS = ("titles", "places", "lexical_texts", "salary_texts", "occupations")
+VOCABS = ("employers", "occupations", "municipalities", "words", "prior_keys")
+SPARSE = ("occupation_rows", "municipality_rows", "word_rows", "lexical_rows")
+CALIBRATION_SAMPLE = 1_000
+"""Rows whose similarity to a query sets its mean and spread: a z-score puts both similarities on one scale."""
+
+
+class Vocab:
+    """Terms to column numbers; new terms get the next number. `prefixed` finds every term starting with a prefix."""
+
+    def __init__(self, terms: Sequence[str] = ()) -> None:
+        self.terms: list[str] = list(terms)
+        self.index: dict[str, int] = {term: i for i, term in enumerate(self.terms)}
+        self._sorted = sorted(self.terms)
+        self._sorted_ids = [self.index[t] for t in self._sorted]
+        self._unsorted_from = len(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def id(self, term: str) -> int:
+        found = self.index.get(term)
+        if found is None:
+            found = self.index[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def get(self, term: str) -> int | None:
+        return self.index.get(term)
+
+    def prefixed(self, prefix: str) -> list[int]:
+        start = bisect_left(self._sorted, prefix)
+        found = []
+        for position in range(start, len(self._sorted)):
+            if not self._sorted[position].startswith(prefix):
+                break
+            found.append(self._sorted_ids[position])
+        found += [i for i in range(self._unsorted_from, len(self.terms)) if self.terms[i].startswith(prefix)]
+        return found
+
+
+def _applied_key(facts: PostingFacts) -> str:
+    """What the corpus holds of a posting: its content and whether it is active (as `effective_status` names it)."""
+    return f"{facts.content_hash}:{'active' if facts.active else 'inactive'}"
+
+
+@dataclass(frozen=True)
+class CorpusView:
+    """What one request sees: the first `n` rows, and which of them are live postings."""
+
+    n: int
+    alive: BoolArray
+
+
+class Corpus:
+    """Columns, vectors and inverted indexes of the postings of one index version, kept current by the change feed."""
+
+    def __init__(self, *, lexical_model: LexicalModel, dense: DenseRows) -> None:
+        self.lexical_model = lexical_model
+        self.dense = dense
+        self.columns: dict[str, Growable] = {name: Growable.empty(dtype) for name, dtype in ARRAY_COLUMNS.items()}
+        self.texts: dict[str, list[str]] = {name: [] for name in TEXT_COLUMNS}
+        self.vocabs: dict[str, Vocab] = {name: Vocab() for name in VOCABS}
+        self.extra_points = {name: Growable.empty(dtype) for name, dtype in (("row", "int32"), ("lat", "float32"), ("lon", "float32"))}
+        self.extra_places: list[str] = []
+        self.employer_names: list[str] = []
+        self.occupation_labels: dict[str, str] = {}
+        """A label for each occupation code, as the first posting with it gave it."""
+        """Display name of each employer in the `employers` vocabulary (folded names), by id."""
+        self.sparse: dict[str, SparseRows] = {}
+        self.row_of: dict[int, int] = {}
+        self.hash_of: dict[int, str] = {}
+        self._view = CorpusView(0, np.zeros(0, dtype=bool))
+        self._write = threading.Lock()
+        self.generation = 0
+        self._sample: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Any] | None = None
+        """Bumped on every change: rankings cached for an older generation are stale."""
+
+    def view(self) -> CorpusView:
+        return self._view
+
+    @property
+    def live_count(self) -> int:
+        return len(self.row_of)
+
+    def calibration_sample(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Any]:
+        """Up to CALIBRATION_SAMPLE live rows of the folded part, their vectors and lexical rows: what z-scores are relative to."""
+        sample = self._sample
+        if sample is None:
+            view = self._view
+            n_main = min(self.sparse["lexical_rows"].n_main, view.n) if "lexical_rows" in self.sparse else 0
+            live = np.flatnonzero(view.alive[:n_main])
+            rows = live[np.linspace(0, len(live) - 1, num=min(CALIBRATION_SAMPLE, len(live)), dtype=np.int64)] if len(live) else live
+            lexical = self.sparse["lexical_rows"].main[rows, :].tocsr() if len(rows) else None
+            sample = self._sample = (rows, self.dense.vectors.view()[rows].copy(), lexical)
+        return sample
+
+    def dead_share(self) -> float:
+        """The share of rows that no longer serve (changed, removed or inactive postings)."""
+        view = self._view
+        return 0.0 if not view.n else 1 - len(self.row_of) / view.n
+
+    def column(self, name: str, n: int) -> npt.NDArray[Any]:
+        return self.columns[name].view(n)
+
+    def value(self, name: str, row: int) -> Any:
+        return self.columns[name].view()[row]
+
+    def apply(
+        self, facts: Sequence[PostingFacts], vectors: dict[int, npt.NDArray[np.float32]], *, removed: Sequence[int] = (),
+        lexical_rows: Any = None,
+    ) -> int:
+        """Append a row for each active posting (killing its previous row), kill rows of inactive or removed ones.
+
+        `lexical_rows` may pass the facts' weighted lexical rows when they were computed already (a full build's fit).
+        """
+        with self._write:
+            view = self._view
+            fresh = [f for f in facts if self.hash_of.get(f.posting_id) != _applied_key(f)]
+            kill = [self.row_of[i] for i in [*removed, *(f.posting_id for f in fresh)] if i in self.row_of]
+            adding = [f for f in fresh if f.active]
+            first_new = view.n
+            if lexical_rows is not None and len(adding) != len(facts):
+                lexical_rows = None  # computed for all facts, but only some are added
+            self._append_rows(adding, vectors, lexical_rows)
+            alive = np.zeros(first_new + len(adding), dtype=bool)
+            alive[:first_new] = view.alive
+            alive[kill] = False
+            alive[first_new:] = True
+            for posting_id in [*removed, *(f.posting_id for f in fresh)]:
+                self.row_of.pop(posting_id, None)
+                self.hash_of.pop(posting_id, None)
+            for offset, f in enumerate(adding):
+                self.row_of[f.posting_id] = first_new + offset
+            for f in fresh:
+                self.hash_of[f.posting_id] = _applied_key(f)
+            if fresh or kill:
+                self.generation += 1
+            self._view = CorpusView(first_new + len(adding), alive)
+            return len(fresh) + len(removed)
+
+    def fill_vector(self, posting_id: int, vector: npt.NDArray[np.float32]) -> bool:
+        """Give a live row that waited for its vector its vector; False when the posting changed meanwhile."""
+        with self._write:
+            row = self.row_of.get(posting_id)
+            if row is None or self.columns["has_vector"].view()[row]:
+                return False
+            self.dense.set(row, vector)
+            self.columns["has_vector"].set(row, True)
+            self.generation += 1
+            return True
+
+    def waiting_for_vectors(self) -> list[int]:
+        has = self.columns["has_vector"].view()
+        return [posting_id for posting_id, row in self.row_of.items() if not has[row]]
+
+    def _append_rows(self, facts: Sequence[PostingFacts], vectors: dict[int, npt.NDArray[np.float32]], lexical_rows: Any = None) -> None:
+        if not facts:
+            return
+        first_new = self.columns["ids"].count
+        vocab = self.vocabs
+        employer_ids = []
+        for f in facts:
+            if f.employer_key and vocab["employers"].get(f.employer_key) is None:
+                self.employer_names.append(f.employer_name)
+            employer_ids.append(vocab["employers"].id(f.employer_key) if f.employer_key else -1)
+        values: dict[str, list[Any]] = {
+            "ids": [f.posting_id for f in facts],
+            "expires": [f.expires for f in facts],
+            "lat": [f.points[0][0] if f.points else math.nan for f in facts],
+            "lon": [f.points[0][1] if f.points else math.nan for f in facts],
+            "extent": [f.extent for f in facts],
+            "engagement": [f.engagement for f in facts],
+            "sector": [f.sector for f in facts],
+            "remote": [f.remote for f in facts],
+            "hours": [f.hours for f in facts],
+            "salary": [f.salary_yearly for f in facts],
+            "salary_kind": [int(f.salary_kind) for f in facts],
+            "employer": employer_ids,
+            "prior_occupation": [vocab["prior_keys"].id("o:" + f.prior_occupation) for f in facts],
+            "prior_region": [vocab["prior_keys"].id("r:" + f.prior_region) for f in facts],
+            "prior_employer": [vocab["prior_keys"].id("e:" + f.prior_employer) for f in facts],
+            "has_vector": [f.posting_id in vectors for f in facts],
+            "n_occupations": [len(f.occupations) for f in facts],
+        }
+        for name, column_values in values.items():
+            self.columns[name].append(column_values)
+        for f in facts:
+            for key, label in f.occupation_labels.items():
+                self.occupation_labels.setdefault(key, label)
+        self.texts["titles"].extend(f.title for f in facts)
+        self.texts["places"].extend(f.places[0] if f.places else "" for f in facts)
+        self.texts["lexical_texts"].extend(f.lexical_text for f in facts)
+        self.texts["salary_texts"].extend(f.salary_text for f in facts)
+        self.texts["occupations"].extend("\n".join(f.occupations) for f in facts)
+        for offset, f in enumerate(facts):
+            for (lat, lon), place in zip(f.points[1:], f.places[1:], strict=True):
+                self.extra_points["row"].append([first_new + offset])
+                self.extra_points["lat"].append([lat])
+                self.extra_points["lon"].append([lon])
+                self.extra_places.append(place)
+        sparse_cols = {
+            "occupation_rows": ("occupations", [f.occupations for f in facts]),
+            "municipality_rows": ("municipalities", [f.municipalities for f in facts]),
+            "word_rows": ("words", [f.words for f in facts]),
+        }
+        for name, (vocab_name, terms) in sparse_cols.items():
+            columns = [[vocab[vocab_name].id(t) for t in row_terms] for row_terms in terms]
+            self._sparse_append(name, binary_rows(columns, max(len(vocab[vocab_name]), 1)))
+        if lexical_rows is None:
+            lexical_rows = self.lexical_model.transform([f.lexical_text for f in facts])
+        self._sparse_append("lexical_rows", lexical_rows)
+        dim = self.dense.dim
+        self.dense.append(np.stack([vectors.get(f.posting_id, np.zeros(dim, np.float32)) for f in facts]))
+
+    def _sparse_append(self, name: str, rows: Any) -> None:
+        existing = self.sparse.get(name)
+        if existing is None:
+            self.sparse[name] = SparseRows.of(rows, int(rows.shape[1]))
+        else:
+            existing.append(rows)
+
+    def fold(self) -> None:
+        """Merge appended rows into the main indexes (after a reindex applied its changes)."""
+        with self._write:
+            for name, rows in self.sparse.items():
+                self.sparse[name] = rows.folded()
+            for name, vocab in self.vocabs.items():
+                self.vocabs[name] = Vocab(vocab.terms)
+            self.dense.fold()
+            self._sample = None
+
+    def save(self, folder: Path) -> None:
+        n = self._view.n
+        arrays = {name: column.view(n) for name, column in self.columns.items()}
+        arrays |= {f"extra_{name}": column.view() for name, column in self.extra_points.items()}
+        arrays["alive"] = self._view.alive
+        np.savez(folder / "columns.npz", **arrays)  # type: ignore[arg-type]
+        texts: dict[str, Any] = {name: values[:n] for name, values in self.texts.items()}
+        texts |= {"extra_places": self.extra_places, "employer_names": self.employer_names, "occupation_labels": self.occupation_labels,
+                  "hashes": [self.hash_of.get(int(i), "") for i in arrays["ids"]]}
+        texts |= {f"vocab_{name}": vocab.terms for name, vocab in self.vocabs.items()}
+        (folder / "texts.json").write_text(json.dumps(texts, ensure_ascii=False))
+        for name, rows in self.sparse.items():
+            rows.save(folder, name)
+        self.lexical_model.save(folder / "lexical_model.npz")
+        self.dense.save(folder, n)
+
+    @classmethod
+    def load(cls, folder: Path) -> Corpus:
+        corpus = cls(lexical_model=LexicalModel.load(folder / "lexical_model.npz"), dense=DenseRows.load(folder))
+        with np.load(folder / "columns.npz", allow_pickle=False) as arrays:
+            for name in ARRAY_COLUMNS:
+                corpus.columns[name] = Growable(np.array(arrays[name]))
+            for name in corpus.extra_points:
+                corpus.extra_points[name] = Growable(np.array(arrays[f"extra_{name}"]))
+            alive = np.array(arrays["alive"], dtype=bool)
+        texts = json.loads((folder / "texts.json").read_text())
+        for name in TEXT_COLUMNS:
+            corpus.texts[name] = list(texts[name])
+        corpus.extra_places = list(texts["extra_places"])
+        corpus.employer_names = list(texts["employer_names"])
+        corpus.occupation_labels = dict(texts["occupation_labels"])
+        for name in VOCABS:
+            corpus.vocabs[name] = Vocab(texts[f"vocab_{name}"])
+        for name in SPARSE:
+            if (folder / f"{name}.shape.npy").exists():
+                corpus.sparse[name] = SparseRows.load(folder, name)
+        ids = corpus.columns["ids"].view()
+        for row in np.flatnonzero(alive):
+            corpus.row_of[int(ids[row])] = int(row)
+            corpus.hash_of[int(ids[row])] = texts["hashes"][row]
+        corpus._view = CorpusView(len(ids), alive)
+        return corpus

@@ -1,0 +1,140 @@
+"""Dense retrieval inside a mask: exact inner products over the allowed rows, or FAISS HNSW with an `IDSelectorBitmap`.
+
+The HNSW graph covers the rows that existed when it was built (`n_graph`); rows appended since are searched exactly.
+Its internal ids are row numbers, so a request's mask is the selector's bitmap as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+import numpy.typing as npt
+
+from jobmatch.index.faiss_index import DEFAULT_EF_SEARCH, DEFAULT_HNSW_THRESHOLD, HNSW_EF_CONSTRUCTION, HNSW_M, omp_threads
+from jobmatch.search.rows import BoolArray, FloatArray, Growable
+
+EXACT_LIMIT = 20_000
+"""Masks up to this many rows are searched exactly: gathering and multiplying them costs a few milliseconds."""
+SEARCH_THREADS = 1
+"""Concurrent requests are the parallelism: one OpenMP thread per search."""
+
+RowArray = npt.NDArray[np.int64]
+
+
+class DenseRows:
+    """Row vectors (L2-normalised, float32) and an optional HNSW graph over the first `n_graph` rows."""
+
+    def __init__(self, vectors: Growable, *, graph: faiss.IndexHNSWFlat | None = None) -> None:
+        self.vectors = vectors
+        self.graph = graph
+
+    @classmethod
+    def empty(cls, dim: int) -> DenseRows:
+        return cls(Growable.empty(np.float32, width=dim))
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.view().shape[1])
+
+    @property
+    def n_graph(self) -> int:
+        return 0 if self.graph is None else int(self.graph.ntotal)
+
+    @property
+    def kind(self) -> str:
+        return "flat" if self.graph is None else "hnsw"
+
+    def append(self, vectors: FloatArray) -> None:
+        self.vectors.append(vectors)
+
+    def set(self, row: int, vector: FloatArray) -> None:
+        self.vectors.set(row, vector)
+
+    def similarity(self, query: FloatArray, rows: RowArray) -> FloatArray:
+        """Exact inner products of the query with these rows."""
+        query = np.ascontiguousarray(query, dtype=np.float32)
+        if not len(rows):
+            return np.zeros(0, np.float32)
+        vectors = self.vectors.view()
+        if len(rows) * 8 > len(vectors):  # many rows: one pass over contiguous memory beats gathering them
+            everything: FloatArray = vectors @ query
+            return everything[rows]
+        result: FloatArray = vectors[rows] @ query
+        return result
+
+    def search(
+        self, query: FloatArray, allowed: BoolArray, k: int, *, exact: Callable[[RowArray], FloatArray] | None = None,
+    ) -> tuple[RowArray, FloatArray]:
+        """The k allowed rows most similar to the query (fewer when fewer are allowed), best first.
+
+        `exact` may supply the exact similarities of rows (a request that has them already).
+        """
+        similarity = exact or (lambda rows: self.similarity(query, rows))
+        n = len(allowed)
+        allowed_count = int(allowed.sum())
+        if k <= 0 or allowed_count == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        n_graph = min(self.n_graph, n)
+        if self.graph is None or allowed_count <= EXACT_LIMIT or k * 4 >= allowed_count:
+            rows = np.flatnonzero(allowed)
+            return _top(rows, similarity(rows), k)
+        bitmap = np.packbits(allowed[:n_graph], bitorder="little")
+        selector = faiss.IDSelectorBitmap(n_graph, faiss.swig_ptr(bitmap))
+        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(DEFAULT_EF_SEARCH, 2 * k))  # type: ignore[attr-defined]
+        with omp_threads(SEARCH_THREADS):
+            scores, found = self.graph.search(query.reshape(1, -1), k, params=params)
+        keep = found[0] >= 0
+        graph_rows, graph_scores = found[0][keep].astype(np.int64), scores[0][keep]
+        later = np.flatnonzero(allowed[n_graph:]) + n_graph
+        rows = np.concatenate([graph_rows, later])
+        return _top(rows, np.concatenate([graph_scores, similarity(later)]), k)
+
+    def fold(self) -> None:
+        """Add the rows appended since the graph was built to it (or build one once the corpus passes the threshold)."""
+        vectors = self.vectors.view()
+        if self.graph is None:
+            if len(vectors) > DEFAULT_HNSW_THRESHOLD:
+                self.graph = new_graph(self.dim)
+                with omp_threads(None):
+                    self.graph.add(np.ascontiguousarray(vectors))
+            return
+        later = vectors[self.n_graph :]
+        if len(later):
+            self.graph.add(np.ascontiguousarray(later))
+
+    def save(self, folder: Path, n: int) -> None:
+        np.save(folder / "vectors.npy", self.vectors.view(n))
+        if self.graph is not None:
+            faiss.write_index(self.graph, str(folder / "graph.faiss"))
+
+    @classmethod
+    def load(cls, folder: Path) -> DenseRows:
+        vectors = Growable(np.load(folder / "vectors.npy"))
+        graph_path = folder / "graph.faiss"
+        graph: Any = faiss.downcast_index(faiss.read_index(str(graph_path))) if graph_path.exists() else None
+        return cls(vectors, graph=graph)
+
+    @classmethod
+    def build(cls, vectors: FloatArray) -> DenseRows:
+        dense = cls(Growable(np.ascontiguousarray(vectors, dtype=np.float32)))
+        dense.fold()
+        return dense
+
+
+def new_graph(dim: int) -> faiss.IndexHNSWFlat:
+    graph = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    graph.hnsw.efSearch = DEFAULT_EF_SEARCH
+    return graph
+
+
+def _top(rows: RowArray, scores: FloatArray, k: int) -> tuple[RowArray, FloatArray]:
+    if len(rows) > k:
+        keep = np.argpartition(-scores, k - 1)[:k]
+        rows, scores = rows[keep], scores[keep]
+    order = np.lexsort((rows, -scores))
+    return rows[order], scores[order].astype(np.float32)
