@@ -1,0 +1,117 @@
+"""The engine past its candidate limits: with retrieval limits set tiny, every posting that fits is still reachable and
+the list equals the exhaustive ranking; a change committed by another process reaches the served index by the feed."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobmatch.matching import ranking
+from jobmatch.settings import Settings
+from tests.auth import seeker_headers
+from tests.conftest import ClientAs
+from tests.factories import posting_body, seeker_body
+from tests.matching_support import build_index, load_geography
+
+NURSE = {"system": "STYRK08", "code": "2223", "label": "Sykepleiere"}
+COOK = {"system": "STYRK08", "code": "5120", "label": "Kokker"}
+BERGEN = {"postal_code": "5003", "municipality": "Bergen", "municipality_code": "4601"}
+OSLO = {"postal_code": "0150", "municipality": "Oslo", "municipality_code": "0301"}
+
+
+@pytest.fixture
+def market(client: TestClient, settings: Settings, session_factory: sessionmaker[Session]) -> dict[str, list[int]]:
+    """60 postings: nurses in Bergen and Oslo, part and full time, and cooks; far more than the tiny limits below."""
+    load_geography(session_factory)
+    numbers = itertools.count()
+    ids: dict[str, list[int]] = {"nurse_bergen_full": [], "nurse_bergen_part": [], "nurse_oslo": [], "cook": []}
+    for kind, count in (("nurse_bergen_full", 15), ("nurse_bergen_part", 10), ("nurse_oslo", 15), ("cook", 20)):
+        for _ in range(count):
+            number = next(numbers)
+            body: dict[str, Any] = posting_body(f"scale-{number}", title=f"Sykepleier {number}", occupations=[NURSE],
+                                                locations=[OSLO if kind == "nurse_oslo" else BERGEN],
+                                                extent="part_time" if kind == "nurse_bergen_part" else "full_time")
+            if kind == "cook":
+                body |= {"title": f"Kokk {number}", "occupations": [COOK], "skills": ["matlaging"], "description": "Kokk til kantine."}
+            response = client.post("/v1/postings", json=body)
+            assert response.status_code == 201, response.text
+            ids[kind].append(response.json()["id"])
+    build_index(settings, session_factory)
+    return ids
+
+
+def _all_pages(client: TestClient, seeker_id: str, **params: Any) -> list[int]:
+    shown: list[int] = []
+    cursor = None
+    while True:
+        page = client.get(f"/v1/seekers/{seeker_id}/matches", params={"limit": 4, **params, **({"cursor": cursor} if cursor else {})})
+        assert page.status_code == 200, page.text
+        shown += [item["posting_id"] for item in page.json()["items"]]
+        if not (cursor := page.json()["next_cursor"]):
+            return shown
+
+
+def test_every_fitting_posting_is_reachable_past_tiny_retrieval_limits(
+    client_as: ClientAs, market: dict[str, list[int]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    me = client_as(seeker_headers("tiny-limits"))
+    body = seeker_body(wishes={"occupations": [NURSE], "locations": [{"postal_code": "5003", "max_distance_km": 30}],
+                               "extent": "full_time"},
+                       stay_factors={"commute": "must", "extent": "must"}, not_for_me={})
+    seeker_id = me.post("/v1/seekers", json=body).json()["id"]
+    wide = _all_pages(me, seeker_id)
+    monkeypatch.setattr(ranking, "DENSE_START", 1)  # retrieval starts with one dense candidate: it must widen by itself
+    narrow = _all_pages(me, seeker_id, importance="salary:low")  # another query key: ranked afresh with the tiny limit
+    assert set(market["nurse_bergen_full"]) <= set(narrow)
+    assert not set(narrow) & set(market["nurse_oslo"] + market["nurse_bergen_part"])  # the musts removed them
+    assert sorted(narrow) == sorted(wide)
+    dismissed = market["nurse_bergen_full"][:5]
+    for posting_id in dismissed:
+        event = {"posting_id": posting_id, "kind": "dismissed", "reason": "not_for_me"}
+        assert me.post(f"/v1/seekers/{seeker_id}/events", json=event).status_code == 201
+    after = _all_pages(me, seeker_id, importance="salary:low")
+    assert set(after) == set(market["nurse_bergen_full"]) - set(dismissed)  # dismissed ones take no slot from the others
+
+
+def test_a_cursor_from_another_query_is_refused(client_as: ClientAs, market: dict[str, list[int]]) -> None:
+    me = client_as(seeker_headers("cursor-owner"))
+    seeker_id = me.post("/v1/seekers", json=seeker_body(not_for_me={}, stay_factors={})).json()["id"]
+    first = me.get(f"/v1/seekers/{seeker_id}/matches", params={"limit": 2}).json()
+    assert first["next_cursor"]
+    other = me.get(f"/v1/seekers/{seeker_id}/matches", params={"limit": 2, "cursor": first["next_cursor"], "importance": "commute:must"})
+    assert other.status_code == 422
+    assert "another query" in other.json()["detail"]
+
+
+def test_a_posting_changed_by_another_process_reaches_the_served_index(
+    client_as: ClientAs, settings: Settings, market: dict[str, list[int]],
+) -> None:
+    me = client_as(seeker_headers("feed-watcher"))
+    body = seeker_body(wishes={"occupations": [COOK]}, summary="Kokk", experience=[], skills=[], not_for_me={}, stay_factors={})
+    seeker_id = me.post("/v1/seekers", json=body).json()["id"]
+    before = _all_pages(me, seeker_id)
+    cook = market["cook"][0]
+    assert cook in before
+    assert settings.database_url is not None
+    script = (
+        "import sys; from sqlalchemy import create_engine, text\n"
+        "engine = create_engine(sys.argv[1].replace('postgresql://', 'postgresql+psycopg://', 1))\n"
+        "with engine.begin() as c:\n"
+        "    c.execute(text(\"UPDATE postings SET status = 'inactive', content_hash = md5(content_hash), updated_at = now() "
+        "WHERE id = :id\"), {'id': int(sys.argv[2])})\n"
+    )
+    subprocess.run([sys.executable, "-c", script, settings.database_url.get_secret_value(), str(cook)], check=True)
+    deadline = time.monotonic() + 10  # the app's own upkeep thread (every 0.2 s here) applies it; nothing is forced
+    while cook in _all_pages(me, seeker_id, importance="salary:none") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert cook not in _all_pages(me, seeker_id, importance="salary:none")
+    explained = me.get(f"/v1/seekers/{seeker_id}/matches/{cook}/explanation").json()
+    assert explained["outcome"] == "removed"
+    assert [rule["code"] for rule in explained["removed_by"]] == ["inactive"]
