@@ -55,27 +55,34 @@ class Judgments:
 
 
 def read_judgments(lines: Iterable[str]) -> Judgments:
-    """JSONL: {"split", "seeker_id", "seeker": profile, "posting_id", "posting": posting, "grade"} per line."""
+    """The judgments file (docs/relevance-data.md): `meta`, `posting`, `seeker` and `judgment` records, one a line.
+
+    Only `fit` judgments train the fit model: a posting turned down for a stay reason says nothing about fit.
+    """
     seekers: dict[str, SeekerIn] = {}
     split_of: dict[str, str] = {}
     postings: dict[int, PostingOut] = {}
+    posting_ids: dict[str, int] = {}
     grades: dict[str, dict[int, int]] = defaultdict(dict)
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         record = json.loads(line)
-        split = record["split"]
-        if split not in SPLITS:
-            raise ValueError(f"line {number}: split {split!r} is not one of {', '.join(SPLITS)}")
-        seeker_id = str(record["seeker_id"])
-        if seeker_id not in seekers and "seeker" in record:
-            seekers[seeker_id] = SeekerIn.model_validate(record["seeker"])
-            split_of[seeker_id] = split
-        posting_id = int(record["posting_id"])
-        if posting_id not in postings and "posting" in record:
+        kind = record.get("record")
+        if kind == "posting":
+            posting_id = posting_ids.setdefault(str(record["key"]), len(posting_ids) + 1)
             body = {"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", **record["posting"], "id": posting_id}
             postings[posting_id] = PostingOut.model_validate(body)
-        grades[seeker_id][posting_id] = int(record["grade"])
+        elif kind == "seeker":
+            if record["split"] not in SPLITS:
+                raise ValueError(f"line {number}: split {record['split']!r} is not one of {', '.join(SPLITS)}")
+            seekers[str(record["key"])] = SeekerIn.model_validate(record["profile"])
+            split_of[str(record["key"])] = record["split"]
+        elif kind == "judgment" and record.get("aspect", "fit") == "fit":
+            posting_key = str(record["posting"])
+            if posting_key not in posting_ids:
+                raise ValueError(f"line {number}: posting {posting_key!r} is not in the file")
+            grades[str(record["seeker"])][posting_ids[posting_key]] = int(record["grade"])
     return Judgments(seekers, split_of, postings, dict(grades))
 
 
