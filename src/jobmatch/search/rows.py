@@ -99,7 +99,9 @@ class SparseRows:
     def folded(self) -> SparseRows:
         """The same rows with the delta merged into main."""
         if not self._delta.shape[0]:
-            return self if self.main.shape[1] == self.n_cols else SparseRows(sp.csc_matrix(self.main, shape=(self.n_main, self.n_cols)), self.n_cols)
+            if self.main.shape[1] == self.n_cols:
+                return self
+            return SparseRows(sp.csc_matrix(self.main, shape=(self.n_main, self.n_cols)), self.n_cols)
         merged = sp.vstack([sp.csr_matrix(self.main, shape=(self.n_main, self.n_cols)), self._delta], format="csc")
         return SparseRows(sp.csc_matrix(merged, dtype=self.main.dtype), self.n_cols)
 
