@@ -79,6 +79,11 @@ def _violations(seeker: dict[str, Any], posting: dict[str, Any], points: dict[st
         places = [place for place in places if place]
         if home and places and min(_distance_km(home, place) for place in places) > wish["max_distance_km"] + 1e-6:
             found.append("must commute")
+    if "salary" in musts and wishes["min_salary_nok"] is not None:
+        # Demo pay is yearly: "kr 440 000–520 000", "Fra kr 510 000", or no amount (a pay grade, "etter avtale": unknown).
+        amounts = [int(re.sub(r"\D", "", found)) for found in re.findall(r"\d{1,3}(?: \d{3})+", posting["salary"] or "")]
+        if amounts and max(amounts) < wishes["min_salary_nok"]:
+            found.append("must salary")
     employer = (posting["employer"] or {}).get("name", "").casefold()
     if any(name.casefold() in employer for name in seeker["not_for_me"]["employers"] if employer):
         found.append("not_for_me employer")
@@ -137,7 +142,9 @@ def test_no_must_violation_or_not_for_me_posting_in_any_page(
         wished = {(occ["system"], occ["code"]) for occ in seeker["wishes"]["occupations"]}
         fitting = {p["id"] for p in active
                    if wished & {(occ["system"], occ["code"]) for occ in p["occupations"]} and not _violations(seeker, p, points)}
-        assert fitting <= set(shown), f"seeker {seeker_id}: postings that fit and break no rule are missing: {fitting - set(shown)}"
+        missing = {posting_id: me.get(f"/v1/seekers/{seeker_id}/matches/{posting_id}/explanation").json()["removed_by"]
+                   for posting_id in fitting - set(shown)}
+        assert not missing, f"seeker {seeker_id}: postings that fit and break no rule are missing: {missing}"
         if response.json()["total"] < len(active):
             removed_somewhere += 1
     assert checked > SEEKERS * 10  # the pages were not empty
