@@ -92,6 +92,8 @@ def test_the_caseworker_reads_the_seeker_in_the_third_person(client_as: ClientAs
     assert not re.search(r"\b(du|deg|din|dine|ditt)\b", norwegian, re.IGNORECASE)
     assert not re.search(r"\b(you|your)\b", english, re.IGNORECASE)
     assert "personen" in norwegian.casefold() or "Personen" in norwegian
-    own = client_as(seeker_headers("demo-1")).get(f"/v1/seekers/{seeker_id}/matches/{posting_id}/explanation").json()
-    assert own["components"][0]["why"] == explained["components"][0]["why"] or any(
-        re.search(r"\b(du|din|dine|deg)\b", c["why"]["no"], re.IGNORECASE) for c in own["components"])
+    seeker = client_as(seeker_headers("demo-1"))  # the seeker's own view, read after the caseworker's, is still theirs
+    own_page = seeker.get(f"/v1/seekers/{seeker_id}/matches", params={"limit": 5}).json()
+    own = seeker.get(f"/v1/seekers/{seeker_id}/matches/{posting_id}/explanation").json()
+    own_text = " ".join([*own_page["items"][0]["summary_reasons"], *(c["why"]["no"] for c in own["components"])])
+    assert re.search(r"\b(du|din|dine|deg)\b", own_text, re.IGNORECASE)

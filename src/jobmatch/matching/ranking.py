@@ -66,6 +66,8 @@ class Ranking:
     relaxations: list[Relaxation] = field(default_factory=list)
     field_total: int = 0
     _positions: dict[int, int] = field(default_factory=dict)
+    shown: dict[tuple[int, str], object] = field(default_factory=dict)
+    """Items already put in words, by (candidate index, language): paging back and forth costs nothing more."""
 
     @property
     def total(self) -> int:

@@ -147,6 +147,15 @@ def decode_cursor(cursor: str | None, *, key: str) -> tuple[int, int | None]:
 
 
 def _item(ranking: Ranking, index: int, *, rank_number: int, fit: FitBand, language: str) -> MatchItem:
+    found = ranking.shown.get((index, language))
+    if isinstance(found, MatchItem):
+        return found
+    item = _new_item(ranking, index, rank_number=rank_number, fit=fit, language=language)
+    ranking.shown[(index, language)] = item
+    return item
+
+
+def _new_item(ranking: Ranking, index: int, *, rank_number: int, fit: FitBand, language: str) -> MatchItem:
     ctx = ranking.ctx
     item = scored(ctx, ranking.measured, index, strong=bool(ranking.strong[index]), with_terms=True)
     return MatchItem(

@@ -32,6 +32,8 @@ def _words(words: Words) -> Words:
 
 
 def page_for_caseworker(page: MatchPage, *, language: str) -> MatchPage:
+    """The page re-voiced; a copy, since the seeker's own items are cached with their ranking."""
+    page = page.model_copy(deep=True)
     for item in [*page.items, *page.below_floor]:
         item.summary_reasons = [third_person(reason, language) for reason in item.summary_reasons]
     if page.why_short is not None:
