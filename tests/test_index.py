@@ -207,3 +207,14 @@ def test_a_missing_file_or_checksum_mismatch_raises_index_file_error(
     save(main_indexes["flat"], path)
     with pytest.raises(IndexFileError, match="expected 0+"):
         load(path, expected_checksum="0" * 64)
+
+
+def test_rows_with_a_graph_load_from_disk_with_equal_results(graph_rows: tuple[DenseRows, FloatArray], tmp_path: Path) -> None:
+    dense, vectors = graph_rows
+    dense.save(tmp_path, len(vectors))
+    loaded = DenseRows.load(tmp_path)
+    assert loaded.kind == "hnsw"
+    assert loaded.n_graph == len(vectors)
+    allowed = np.random.default_rng(11).random(len(vectors)) < 0.9
+    for query in clustered(5, seed=12):
+        np.testing.assert_array_equal(loaded.search(query, allowed, 10)[0], dense.search(query, allowed, 10)[0])

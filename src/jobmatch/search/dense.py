@@ -115,7 +115,7 @@ class DenseRows:
     def load(cls, folder: Path) -> DenseRows:
         vectors = Growable(np.load(folder / "vectors.npy"))
         graph_path = folder / "graph.faiss"
-        graph: Any = faiss.downcast_index(faiss.read_index(str(graph_path))) if graph_path.exists() else None
+        graph: Any = faiss.read_index(str(graph_path)) if graph_path.exists() else None
         return cls(vectors, graph=graph)
 
     @classmethod
