@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from jobmatch.lexical.normalise import words
+from jobmatch.lexical.norwegian import analyse, content_words, decompound, stem, words
 from jobmatch.lexical.tfidf import LexicalIndex
 
 Scores = npt.NDArray[np.float64]
@@ -97,15 +97,74 @@ def evaluate_ads(matcher: Matcher, ads: list[dict[str, str]]) -> tuple[float, fl
     return float(np.mean(reciprocal_ranks)), float(np.mean(np.array(reciprocal_ranks) == 1))
 
 
-def lexical_index(ngram_range: tuple[int, int]) -> Matcher:
-    """The shipped LexicalIndex (char_wb n-grams, sublinear tf, hashed features, smooth idf)."""
+def lexical_index(ngram_range: tuple[int, int], preprocessor: Callable[[str], str] | None = None) -> Matcher:
+    """The shipped LexicalIndex (char_wb n-grams, sublinear tf, hashed features, smooth idf), its preprocessor swapped."""
+
+    class Variant(LexicalIndex):
+        def __init__(self, **options: object) -> None:
+            super().__init__(**options)  # type: ignore[arg-type]
+            if preprocessor is not None:
+                self._vectorizer.set_params(preprocessor=preprocessor)
 
     def build(texts: Sequence[str]) -> Callable[[str], Scores]:
         ids = list(range(len(texts)))
-        index = LexicalIndex.fit(ids, texts, ngram_range=ngram_range)
+        index = Variant.fit(ids, texts, ngram_range=ngram_range)
         return lambda query: index.scores(query, ids).astype(np.float64)
 
     return build
+
+
+def crude_stem(word: str) -> str:
+    """The truncating stem matching/fit.py used: drop up to three letters from words longer than five."""
+    return word if len(word) <= 5 else word[: max(5, len(word) - 3)]
+
+
+_SNOWBALL_STEP1 = sorted("a e ede ande ende ane ene hetene en heten ar er heter as es edes endes enes hetenes ens hetens "
+                         "ers ets et het ast".split(), key=len, reverse=True)
+_SNOWBALL_STEP3 = sorted("leg eleg ig eig lig elig els lov elov slov hetslov".split(), key=len, reverse=True)
+
+
+def snowball_stem(word: str) -> str:
+    """Snowball's Norwegian stemmer (snowballstem.org), for comparison."""
+    vowels = set("aeiouyæøå")
+    region = next((max(i + 1, 3) for i in range(1, len(word)) if word[i] not in vowels and word[i - 1] in vowels), len(word))
+    for suffix in _SNOWBALL_STEP1:
+        if word.endswith(suffix) and len(word) - len(suffix) >= region:
+            word = word[: -len(suffix)]
+            break
+    else:
+        if word.endswith(("erte", "ert")) and len(word) - (4 if word.endswith("erte") else 3) >= region:
+            word = word[: -(4 if word.endswith("erte") else 3)] + "er"
+        elif word.endswith("s") and len(word) - 1 >= region and (
+            word[-2:-1] in set("bcdfghjlmnoprtvyz") or (word[-2:-1] == "k" and word[-3:-2] not in vowels)
+        ):
+            word = word[:-1]
+    if word.endswith(("dt", "vt")) and len(word) - 2 >= region:
+        word = word[:-1]
+    for suffix in _SNOWBALL_STEP3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= region:
+            return word[: -len(suffix)]
+    return word
+
+
+def stemmed_words(stemmer: Callable[[str], str], *, split: bool = False) -> Callable[[str], list[str]]:
+    """Content words through a stemmer; with `split`, each compound's parts are added (stemmed too)."""
+
+    def analyse_words(text: str) -> list[str]:
+        out = []
+        for word in content_words(text):
+            out.append(stemmer(word))
+            parts = decompound(word) if split else (word,)
+            if len(parts) > 1:
+                out.extend(stemmer(part) for part in parts)
+        return out
+
+    return analyse_words
+
+
+def stemmed_text(stemmer: Callable[[str], str], *, split: bool = False) -> Callable[[str], str]:
+    analyse_words = stemmed_words(stemmer, split=split)
+    return lambda text: " ".join(analyse_words(text))
 
 
 def sklearn_tfidf(**options: object) -> Matcher:
@@ -124,11 +183,11 @@ def melo_preprocess(text: str) -> str:
     return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
-def bm25(k1: float = 1.2, b: float = 0.75) -> Matcher:
+def bm25(k1: float = 1.2, b: float = 0.75, analyser: Callable[[str], list[str]] = words) -> Matcher:
     """Okapi BM25 over normalised words (Lucene's idf, which stays positive)."""
 
     def build(texts: Sequence[str]) -> Callable[[str], Scores]:
-        documents = [Counter(words(text)) for text in texts]
+        documents = [Counter(analyser(text)) for text in texts]
         lengths = np.array([sum(document.values()) for document in documents], dtype=np.float64)
         average_length = float(lengths.mean())
         frequency = Counter(word for document in documents for word in document)
@@ -140,7 +199,7 @@ def bm25(k1: float = 1.2, b: float = 0.75) -> Matcher:
 
         def score(query: str) -> Scores:
             result = np.zeros(len(texts))
-            for word in set(words(query)):
+            for word in set(analyser(query)):
                 for row, tf in postings.get(word, []):
                     norm = k1 * (1 - b + b * lengths[row] / average_length)
                     result[row] += idf[word] * tf * (k1 + 1) / (tf + norm)
@@ -159,8 +218,17 @@ MATCHERS: dict[str, Matcher] = {
     "LexicalIndex char_wb (3,5)": lexical_index((3, 5)),
     "LexicalIndex char_wb (3,6)": lexical_index((3, 6)),
     "LexicalIndex char_wb (4,6)": lexical_index((4, 6)),
+    "char_wb (2,4) + decompound (norwegian.analyse)": lexical_index((2, 4), analyse),
+    "char_wb (2,4) + light stem": lexical_index((2, 4), stemmed_text(stem)),
+    "char_wb (2,4) + light stem + decompound": lexical_index((2, 4), stemmed_text(stem, split=True)),
+    "char_wb (1,3) + decompound": lexical_index((1, 3), analyse),
     "word TF-IDF (normalised words)": sklearn_tfidf(analyzer=words, sublinear_tf=True),
     "BM25 words (k1=1.2, b=0.75)": bm25(),
+    "BM25 crude stem (old matching/fit.py)": bm25(analyser=stemmed_words(crude_stem)),
+    "BM25 Snowball stem": bm25(analyser=stemmed_words(snowball_stem)),
+    "BM25 light stem (norwegian.stem)": bm25(analyser=stemmed_words(stem)),
+    "BM25 Snowball stem + decompound": bm25(analyser=stemmed_words(snowball_stem, split=True)),
+    "BM25 light stem + decompound": bm25(analyser=stemmed_words(stem, split=True)),
 }
 PUBLISHED = {"published char_tf_idf (MELO paper)": (0.2876, 0.4035)}
 

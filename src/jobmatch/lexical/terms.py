@@ -6,16 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jobmatch.lexical.normalise import words
+from jobmatch.lexical.norwegian import STOPWORDS, decompound, stem, words
 
-# Function words explain nothing even when they match exactly.
-STOPWORDS = frozenset(
-    "og i på til med for av en et ei som er den det de at om fra eller ved hos innen under etter "
-    "and or of the a an in on at to for with by from as".split()
-)
 MIN_WORD_LENGTH = 3
-# Norwegian inflection adds at most three letters to a stem (-e, -en, -er, -ene, -ere, -ing).
-MAX_ENDING = 3
 MIN_STEM = 4
 
 
@@ -40,10 +33,12 @@ def word_similarity(a: str, b: str) -> float:
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) < MIN_STEM:
         return 0.0
-    prefix = _common_prefix(a, b)
-    if prefix >= MIN_STEM and len(a) - prefix <= MAX_ENDING and len(b) - prefix <= MAX_ENDING:
-        return prefix / len(longer)
+    if stem(a) == stem(b):
+        return _common_prefix(a, b) / len(longer)
     # A compound's head (its last part: barnehage|lærer) says more about it than its modifier (the first).
+    parts = [stem(part) for part in decompound(longer)]
+    if len(parts) > 1 and stem(shorter) in parts:
+        return 0.75 if stem(shorter) == parts[-1] else 0.65
     if longer.endswith(shorter):
         return 0.75
     if longer.startswith(shorter):
