@@ -36,13 +36,15 @@ def word_similarity(a: str, b: str) -> float:
     if stem(a) == stem(b):
         return _common_prefix(a, b) / len(longer)
     # A compound's head (its last part: barnehage|lærer) says more about it than its modifier (the first).
-    parts = [stem(part) for part in decompound(longer)]
-    if len(parts) > 1 and stem(shorter) in parts:
-        return 0.75 if stem(shorter) == parts[-1] else 0.65
     if longer.endswith(shorter):
         return 0.75
     if longer.startswith(shorter):
         return 0.65
+    short_stem = stem(shorter)
+    if short_stem in longer:  # cheap test first: splitting is only worth it when the stem occurs at all
+        parts = [stem(part) for part in decompound(longer)]
+        if len(parts) > 1 and short_stem in parts:
+            return 0.75 if short_stem == parts[-1] else 0.65
     # An inflected part inside a compound (lærere ~ barnehagelærer): most of the short word's 4-grams recur.
     grams = _grams(shorter)
     if len(grams) >= 2:
