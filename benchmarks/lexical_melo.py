@@ -30,7 +30,7 @@ import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from jobmatch.lexical.norwegian import analyse, content_words, decompound, stem, words
-from jobmatch.lexical.tfidf import LexicalIndex
+from jobmatch.lexical.tfidf import LexicalModel
 
 Scores = npt.NDArray[np.float64]
 # A matcher is built on the corpus texts and returns a function from a query to one score per corpus element.
@@ -98,18 +98,17 @@ def evaluate_ads(matcher: Matcher, ads: list[dict[str, str]]) -> tuple[float, fl
 
 
 def lexical_index(ngram_range: tuple[int, int], preprocessor: Callable[[str], str] | None = None) -> Matcher:
-    """The shipped LexicalIndex (char_wb n-grams, sublinear tf, hashed features, smooth idf), its preprocessor swapped."""
+    """The shipped LexicalModel (char_wb n-grams, sublinear tf, hashed features, smooth idf), its preprocessor swapped."""
 
-    class Variant(LexicalIndex):
+    class Variant(LexicalModel):
         def __init__(self, **options: object) -> None:
             super().__init__(**options)  # type: ignore[arg-type]
             if preprocessor is not None:
                 self._vectorizer.set_params(preprocessor=preprocessor)
 
     def build(texts: Sequence[str]) -> Callable[[str], Scores]:
-        ids = list(range(len(texts)))
-        index = Variant.fit(ids, texts, ngram_range=ngram_range)
-        return lambda query: index.scores(query, ids).astype(np.float64)
+        model, matrix = Variant.fit(texts, ngram_range=ngram_range)
+        return lambda query: np.asarray((matrix @ model.transform([query]).T).toarray()).ravel().astype(np.float64)
 
     return build
 
@@ -213,11 +212,11 @@ def bm25(k1: float = 1.2, b: float = 0.75, analyser: Callable[[str], list[str]] 
 MATCHERS: dict[str, Matcher] = {
     "MELO char_tf_idf repro: char (1,3), ascii-fold": sklearn_tfidf(analyzer="char", ngram_range=(1, 3),
                                                                   preprocessor=melo_preprocess),
-    "LexicalIndex char_wb (1,3)": lexical_index((1, 3)),
-    "LexicalIndex char_wb (2,4)": lexical_index((2, 4)),
-    "LexicalIndex char_wb (3,5)": lexical_index((3, 5)),
-    "LexicalIndex char_wb (3,6)": lexical_index((3, 6)),
-    "LexicalIndex char_wb (4,6)": lexical_index((4, 6)),
+    "LexicalModel char_wb (1,3)": lexical_index((1, 3)),
+    "LexicalModel char_wb (2,4)": lexical_index((2, 4)),
+    "LexicalModel char_wb (3,5)": lexical_index((3, 5)),
+    "LexicalModel char_wb (3,6)": lexical_index((3, 6)),
+    "LexicalModel char_wb (4,6)": lexical_index((4, 6)),
     "char_wb (2,4) + decompound (norwegian.analyse)": lexical_index((2, 4), analyse),
     "char_wb (2,4) + light stem": lexical_index((2, 4), stemmed_text(stem)),
     "char_wb (2,4) + light stem + decompound": lexical_index((2, 4), stemmed_text(stem, split=True)),
