@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from jobmatch.lexical.stemming import content_words, stem
+from jobmatch.lexical.norwegian import content_words, stem
 from jobmatch.matching.signals import Signal, Status
 from jobmatch.matching.weights import SKILL_DOES_NOT_WANT_TO_USE, SKILL_WANTS_TO_USE
 from jobmatch.postings.schemas import Occupation

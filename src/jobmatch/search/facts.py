@@ -12,6 +12,7 @@ from enum import Enum, IntEnum
 from sqlalchemy.orm import Session
 
 from jobmatch.geo.service import GeoResolver
+from jobmatch.postings.salary import parse_salary
 from jobmatch.postings.schemas import PostingIn, PostingOut
 from jobmatch.search.documents import posting_terms
 from jobmatch.stay_prior.keys import posting_keys
@@ -55,37 +56,16 @@ class SalaryKind(IntEnum):
     VAGUE = 3
 
 
-_AMOUNT = re.compile(r"(\d{1,3}(?:[ .\u00a0]\d{3})+|\d{4,7})")
-_PAY_GRADE = re.compile(r"(?:lønnstrinn|ltr\.?|stillingskode)\s*\d", re.IGNORECASE)
-_HOURLY = re.compile(r"timelønn|per time|pr\.? time|i timen|/t\b|per hour|hourly|an hour", re.IGNORECASE)
-_MONTHLY = re.compile(r"mnd|måned|per month|monthly|a month", re.IGNORECASE)
-
-
-def annual_salary_nok(text: str) -> float | None:
-    """The highest yearly amount stated in a salary text, hourly and monthly pay converted; None if none is stated."""
-    amounts = [float(re.sub(r"\D", "", match)) for match in _AMOUNT.findall(text)]
-    small = [float(m) for m in re.findall(r"(?<![\d.,])(\d{2,4})(?:[.,]\d{1,2})?\s*(?:kr|nok|,-)", text, re.IGNORECASE)]
-    if _HOURLY.search(text):
-        hourly = [a for a in amounts + small if 50 <= a <= 2_000]
-        return max(hourly) * 1_950 if hourly else None
-    if not amounts:
-        return None
-    amount = max(amounts)
-    if _MONTHLY.search(text) or 10_000 <= amount < 150_000:
-        return amount * 12 if amount < 300_000 else amount
-    return amount if amount >= 150_000 else None
-
-
 def salary_facts(text: str | None) -> tuple[float, SalaryKind]:
-    stated = (text or "").strip()
-    if not stated:
+    """The yearly pay an ad states (the top of a range), or what kind of statement it makes instead."""
+    if not (text or "").strip():
         return math.nan, SalaryKind.NONE
-    yearly = annual_salary_nok(stated)
-    if yearly is not None:
-        return yearly, SalaryKind.AMOUNT
-    if _PAY_GRADE.search(stated):
+    salary = parse_salary(text)
+    if salary is not None and salary.yearly_nok is not None:
+        return salary.yearly_nok, SalaryKind.AMOUNT
+    if salary is not None and salary.pay_grade is not None:
         return math.nan, SalaryKind.GRADE
-    return math.nan, SalaryKind.VAGUE
+    return math.nan, SalaryKind.VAGUE  # words only ("etter avtale"), or nothing we can read as pay
 
 
 @dataclass(frozen=True)
