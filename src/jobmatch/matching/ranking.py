@@ -7,9 +7,10 @@ Retrieval is exact with respect to the fit floor. The candidates are
 A posting outside all three cannot fit, so the list holds every allowed posting above the floor. K grows until the
 third set stays small.
 
-The order is fit first: postings that clearly fit (a wished or neighbouring occupation, or a high fit without a
-conflicting occupation code) come before those that merely pass the floor; inside each band the whole score decides,
-so stay factors and the stay prior re-order postings that fit but never lift one that does not fit above one that does.
+The order is fit first: postings that clearly fit (a learned fit probability at or above the model's `strong` level)
+come before those that merely pass the floor; inside each band the whole score decides, so stay factors and the stay
+prior re-order postings that fit but never lift one that does not fit above one that does. A posting of a wished
+occupation is never below the floor; how much a wish counts beside the seeker's own words is learned.
 """
 
 from __future__ import annotations
@@ -113,9 +114,7 @@ def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArr
     wished = (occupation >= 1.0) if has_wishes else np.zeros(len(fit), dtype=bool)
     if ctx.query.filters.occupation is not None:
         wished = np.ones(len(fit), dtype=bool)  # asked for in this request, so wanted
-    coded = ctx.corpus.column("n_occupations", ctx.n)[measured.rows] > 0
-    conflict = has_wishes & coded & (occupation <= 0)
-    strong = (occupation >= 0.5) | ((fit >= model.strong) & ~conflict)
+    strong = fit >= model.strong
     passes = (fit >= model.floor) | wished
     scores = measured.total()
     ids = ctx.corpus.column("ids", ctx.n)[measured.rows]

@@ -13,8 +13,11 @@ def posting_terms(posting: PostingIn) -> str:
 
 
 def seeker_terms(profile: SeekerIn) -> str:
-    """Wished occupations, experience titles and the skills the seeker wants to use."""
+    """Wished occupations, experience, the skills the seeker wants to use, and their own words about themselves.
+
+    A seeker who only writes about themselves is matched on what they wrote: the summary is part of the query.
+    """
     labels = [occupation.label for occupation in profile.wishes.occupations if occupation.label]
-    titles = [experience.title for experience in profile.experience]
+    experience = [f"{item.title} {item.description}".strip() for item in profile.experience]
     skills = [skill.name for skill in profile.skills if skill.wants_to_use]
-    return "\n".join([*labels, *titles, *skills])
+    return "\n".join([*labels, *experience, *skills, profile.summary])
