@@ -22,8 +22,10 @@ from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.embedding.sentence import load_embedder
 from jobmatch.fairness.api import router as fairness_router
 from jobmatch.feedback.api import router as feedback_router
+from jobmatch.hardening.failures import UnexpectedErrorMiddleware
 from jobmatch.hardening.headers import SecurityHeadersMiddleware
 from jobmatch.hardening.limits import BodyLimitMiddleware
+from jobmatch.hardening.query import QueryTextMiddleware
 from jobmatch.health.api import router as health_router
 from jobmatch.logs import RequestContextMiddleware
 from jobmatch.matching.api import router as matching_router
@@ -89,7 +91,9 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
-    # Added innermost first: the request id and access line wrap everything, the body limit sits next to the routes.
+    # Added innermost first: the request id and access line wrap everything, unexpected errors are answered inside them.
+    app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(QueryTextMiddleware)
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes,
                        limits={"/v1/postings/import": settings.max_import_bytes})
     if settings.cors_origins:

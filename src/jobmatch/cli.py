@@ -113,7 +113,8 @@ def import_postings(
     with database_url(settings) as url:
         engine = make_engine(url)
         require_current_schema(engine)
-        importer = Importer(make_session_factory(engine), fmt=format, batch_size=settings.import_batch_size)
+        importer = Importer(make_session_factory(engine), fmt=format, batch_size=settings.import_batch_size,
+                            max_line_bytes=settings.max_import_line_bytes)
         stream = sys.stdin.buffer if str(file) == "-" else file.open("rb")
         total = None if str(file) == "-" else file.stat().st_size
         with stream, typer.progressbar(length=total or 0, label="importing", file=sys.stderr,

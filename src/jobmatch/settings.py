@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     max_page_size: int = 200
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1, description="Largest JSON request body; larger is 413.")
     max_import_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="Largest NDJSON import body.")
+    max_import_line_bytes: int = Field(default=1024 * 1024, ge=1, description="Longest import line; longer lines are rejected.")
     demo_on_empty: bool = True
     embedding_model: str | None = Field(
         default=None,
