@@ -42,8 +42,10 @@ def loadable() -> ColumnElement[bool]:
     return within(PostingRow.published_at) & within(PostingRow.expires_at)
 
 
-def unloadable_ids(session: Session, *, limit: int = 1_000) -> list[int]:
-    return list(session.scalars(select(PostingRow.id).where(~loadable()).order_by(PostingRow.id).limit(limit)))
+def unloadable(session: Session, *, limit: int = 1_000) -> list[tuple[int, datetime]]:
+    """(id, updated_at) of rows with stored times the driver cannot load."""
+    query = select(PostingRow.id, PostingRow.updated_at).where(~loadable()).order_by(PostingRow.id).limit(limit)
+    return [(int(row[0]), row[1]) for row in session.execute(query)]
 
 
 def get(session: Session, posting_id: int) -> PostingRow | None:

@@ -68,14 +68,14 @@ def readable(rows: Iterable[PostingRow], *, now: datetime | None = None) -> list
         try:
             postings.append(to_out(row, now=now))
         except (ValidationError, ValueError, TypeError, OverflowError) as error:
-            unreadable_postings.skip(row.id, f"{type(error).__name__}: {str(error).splitlines()[0]}")
+            unreadable_postings.skip(row.id, row.updated_at, f"{type(error).__name__}: {str(error).splitlines()[0]}")
     return postings
 
 
 def skip_unloadable(session: Session) -> None:
     """Count and log the rows whose stored times the driver cannot load; queries then leave them out."""
-    for posting_id in repository.unloadable_ids(session):
-        unreadable_postings.skip(posting_id, "a stored time lies outside the years Python can hold")
+    for posting_id, updated_at in repository.unloadable(session):
+        unreadable_postings.skip(posting_id, updated_at, "a stored time lies outside the years Python can hold")
 
 
 def create(session: Session, *, posting: PostingIn) -> PostingRow:
