@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,7 +37,7 @@ from jobmatch.problems import install_problem_handlers
 from jobmatch.search.holder import IndexHolder
 from jobmatch.search.index_api import router as index_router
 from jobmatch.seekers.api import router as seekers_router
-from jobmatch.settings import Settings
+from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, Settings, read_settings
 from jobmatch.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -120,4 +121,9 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
 
 def app_from_environment() -> FastAPI:
     """The factory uvicorn's worker processes call: settings from `JOBMATCH_*` variables."""
-    return create_app(Settings())
+    try:
+        settings = read_settings()
+    except InvalidSettings as error:
+        print(error, file=sys.stderr)  # noqa: T201
+        raise SystemExit(INVALID_SETTINGS_EXIT) from None
+    return create_app(settings)

@@ -12,13 +12,18 @@ from jobmatch.db import migrate
 from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine
 from jobmatch.logs import configure_logging
-from jobmatch.settings import Settings
+from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, Settings, read_settings
 
 SCHEMA_BEHIND_EXIT = 3
 
 
 def load_settings() -> Settings:
-    settings = Settings()
+    """The settings, or exit 78 with a message naming each bad setting and its rule (never its value)."""
+    try:
+        settings = read_settings()
+    except InvalidSettings as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(INVALID_SETTINGS_EXIT) from None
     configure_logging(json_logs=settings.json_logs, level=settings.log_level)
     return settings
 
