@@ -63,6 +63,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         # Concurrent requests are the parallelism: one BLAS thread per request, as FAISS gets one.
         threadpool_limits(1)
         app.state.access = build_access_context(settings)
+        app.state.access.authenticator.wait_for_keys(settings.jwks_startup_wait_seconds)
         engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
         _warn_if_not_ready(engine)
         session_factory = make_session_factory(engine)
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         finally:
             index.stop()
             engine.dispose()
+            app.state.access.authenticator.close()
 
     docs = not settings.is_production
     app = FastAPI(

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         default=None, description="Trust `jobmatch token`'s development key; defaults to on except in production.",
     )
     token_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwks_startup_wait_seconds: float = Field(
+        default=5.0, ge=0, description="How long startup waits for the issuers' first key fetch; later fetches never block.",
+    )
     pseudonym_secret: SecretStr | None = Field(
         default=None,
         description="HMAC key for pseudonymous seeker references (audit) and subjects; unset in development: a file in data_dir.",

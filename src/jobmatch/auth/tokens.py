@@ -12,13 +12,13 @@ from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from jobmatch.auth.issuers import TrustedIssuer
+from jobmatch.auth.jwks import JwksKeys, KeyNotPublished, KeysUnavailable
 from jobmatch.auth.principal import Principal, Role
 from jobmatch.errors import ServiceUnavailable, Unauthorized
 
 logger = logging.getLogger(__name__)
 
 REALM = 'Bearer realm="jobmatch"'
-JWKS_CACHE_SECONDS = 300
 MAX_SUBJECT_LENGTH = 100  # audit_log.actor_id
 MAX_UNIT_LENGTH = 20  # seekers.assigned_unit
 MAX_UNITS = 200
@@ -53,21 +53,21 @@ class IssuerVerifier:
         self.config = config
         pem = config.public_key_pem()
         self._static_key: PublicKeyTypes | None = load_pem_public_key(pem.encode("ascii")) if pem else None
-        self._jwks = (
-            jwt.PyJWKClient(config.jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=5)
-            if config.jwks_url else None
-        )
+        self.jwks = JwksKeys(config.jwks_url) if config.jwks_url else None
 
     def signing_key(self, token: str) -> Any:
         if self._static_key is not None:
             return self._static_key
-        assert self._jwks is not None  # noqa: S101  (the issuer model guarantees one key source)
+        assert self.jwks is not None  # noqa: S101  (the issuer model guarantees one key source)
+        kid = jwt.get_unverified_header(token).get("kid")
         try:
-            return self._jwks.get_signing_key_from_jwt(token).key
-        except jwt.PyJWKClientConnectionError as exc:
-            logger.warning("JWKS of %s unreachable: %s", self.config.issuer, type(exc).__name__)
+            return self.jwks.key(kid if isinstance(kid, str) else None)
+        except KeysUnavailable as exc:
             raise ServiceUnavailable("the token issuer's keys cannot be fetched; try again", headers={"Retry-After": "5"}) from exc
-        except jwt.PyJWKClientError as exc:
+        except KeyNotPublished as exc:
+            if exc.refreshing:  # a key rotated in at the issuer shows up after this refresh
+                raise ServiceUnavailable("the token's signing key is not among the issuer's keys yet; they are being refreshed",
+                                         headers={"Retry-After": "1"}) from exc
             raise unauthorized("the token's signing key is not one the issuer publishes") from exc
 
     def principal(self, claims: dict[str, Any]) -> Principal:
@@ -104,6 +104,22 @@ class Authenticator:
         self.verifiers = {issuer.issuer: IssuerVerifier(issuer) for issuer in issuers}
         self.leeway_seconds = leeway_seconds
         self.max_token_bytes = max_token_bytes
+        for key_set in self._key_sets():
+            key_set.start()
+
+    def _key_sets(self) -> list[JwksKeys]:
+        return [verifier.jwks for verifier in self.verifiers.values() if verifier.jwks is not None]
+
+    def wait_for_keys(self, timeout: float) -> None:
+        """Give every issuer's first fetch up to `timeout` seconds (they run side by side); the app starts either way."""
+        deadline = time.monotonic() + timeout
+        for key_set in self._key_sets():
+            if not key_set.wait_for_first_fetch(max(0.0, deadline - time.monotonic())):
+                logger.warning("JWKS %s not fetched yet; its tokens answer 503 until it is", key_set.url)
+
+    def close(self) -> None:
+        for key_set in self._key_sets():
+            key_set.stop()
 
     def authenticate(self, token: str) -> Principal:
         if len(token) > self.max_token_bytes:
