@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from jobmatch.postings.unreadable import unreadable_postings
+from tests.factories import posting_body
 from tests.learning_support import post_posting
 
 
@@ -59,5 +60,8 @@ def test_pages_step_over_an_unreadable_posting(client: TestClient, engine: Engin
 def test_deleting_the_unreadable_posting_still_works(client: TestClient, engine: Engine) -> None:
     bad = post_posting(client, "bad")
     corrupt(engine, bad, "published_at = '0001-01-01T00:00:00+14:00'")
+    for response in (client.get(f"/v1/postings/{bad}"), client.put(f"/v1/postings/{bad}", json=posting_body("bad"))):
+        assert response.status_code == 404
+        assert "cannot be read" in response.json()["detail"]
     assert client.delete(f"/v1/postings/{bad}").status_code == 204
     assert client.get("/v1/postings").json()["items"] == []

@@ -90,8 +90,14 @@ def create(session: Session, *, posting: PostingIn) -> PostingRow:
         raise Conflict(f"posting {posting.source}/{posting.external_id} was created concurrently") from exc
 
 
-def get(session: Session, *, posting_id: int) -> PostingRow:
-    row = repository.get(session, posting_id)
+def get(session: Session, *, posting_id: int, for_update: bool = False) -> PostingRow:
+    """The row; one whose stored times cannot be loaded is reported like a missing one (DELETE or re-import cures it)."""
+    try:
+        with session.begin_nested():
+            row = (repository.get_for_update if for_update else repository.get)(session, posting_id)
+    except (DataError, psycopg.DataError) as exc:
+        skip_unloadable(session)
+        raise NotFound(f"posting {posting_id} cannot be read (a stored time is out of range); delete it or import it again") from exc
     if row is None:
         raise NotFound(f"no posting with id {posting_id}")
     return row
@@ -101,9 +107,7 @@ def replace(
     session: Session, *, posting_id: int, posting: PostingIn, if_match: str | None = None,
 ) -> tuple[PostingRow, bool]:
     """Replace a posting's content (with `if_match`, only if unchanged since that read); returns the row and whether it changed."""
-    row = repository.get_for_update(session, posting_id)
-    if row is None:
-        raise NotFound(f"no posting with id {posting_id}")
+    row = get(session, posting_id=posting_id, for_update=True)
     etags.require_match(if_match, to_out(row))
     clash = repository.get_by_key(session, source=posting.source, external_id=posting.external_id)
     if clash is not None and clash.id != posting_id:
