@@ -11,12 +11,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import DBAPIError
 
 from jobmatch.app import create_app
 from jobmatch.db import migrate
-from jobmatch.db.engine import make_engine
+from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.embedding.sentence import load_embedder
+from jobmatch.search.reindex import run_reindex
+from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Settings
 from tests import auth
+from tests.factories import posting_body
 
 HEADERS_ON_EVERY_ANSWER = ("x-request-id", "x-content-type-options", "x-frame-options", "content-security-policy", "referrer-policy")
 
@@ -93,3 +98,30 @@ def test_requests_fail_fast_while_the_database_restarts_and_service_comes_back(
         server.start()  # type: ignore[attr-defined]
         assert client.get("/v1/postings").status_code == 200  # pooled connections that died are replaced, no restart
         assert client.get("/readyz").status_code in (200, 503)
+
+
+def test_the_database_vanishing_during_a_reindex_leaves_the_last_good_index_serving(
+    settings: Settings, restartable_postgres: tuple[object, str],
+) -> None:
+    server, url = restartable_postgres
+    engine = make_engine(url)
+    session_factory = make_session_factory(engine)
+    store = IndexStore(settings.index_dir)
+    embedder = load_embedder("hashing")
+    with TestClient(create_app(settings, database_url=url), raise_server_exceptions=False, headers=auth.admin_headers()) as client:
+        for number in range(3):
+            assert client.post("/v1/postings", json=posting_body(f"first-{number}")).status_code == 201
+        good = run_reindex(session_factory, embedder=embedder, index_store=store)["index_version"]
+        for number in range(3):
+            assert client.post("/v1/postings", json=posting_body(f"second-{number}")).status_code == 201
+
+        def vanish(done: int) -> None:
+            stop_fast(server)
+
+        with pytest.raises(DBAPIError):
+            run_reindex(session_factory, embedder=embedder, index_store=store, full=True, progress=vanish)
+        assert store.current() == good
+        server.start()  # type: ignore[attr-defined]
+        assert client.get("/v1/index").json()["version"] == good
+        assert run_reindex(session_factory, embedder=embedder, index_store=store)["index_version"] != good
+    engine.dispose()
