@@ -101,8 +101,8 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
                        limits={"/v1/postings/import": settings.max_import_bytes})
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                           allow_headers=["Authorization", "Content-Type", "If-Match", "X-Purpose", "X-Request-ID"], expose_headers=["ETag", "Location",
-                           "Retry-After", "X-Request-ID"], max_age=600)
+                           allow_headers=["Authorization", "Content-Type", "If-Match", "X-Purpose", "X-Request-ID"],
+                           expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
