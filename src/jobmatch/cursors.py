@@ -6,7 +6,7 @@ import base64
 
 from jobmatch.errors import InvalidRequest
 
-MAX_POSITION = 2**63 - 1  # PostgreSQL's bigint
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint: plain cursors hold row ids
 
 
 def encode(kind: str, position: int) -> str:
@@ -20,7 +20,7 @@ def decode(kind: str, cursor: str | None, *, minimum: int = 0) -> int | None:
     try:
         found, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
         position = int(value)
-        if found != kind or not minimum <= position <= MAX_POSITION:
+        if found != kind or not minimum <= position <= MAX_ID:
             raise ValueError(found)
         return position
     except ValueError as exc:
