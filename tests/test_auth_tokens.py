@@ -143,6 +143,7 @@ def test_several_issuers_each_with_its_keys_audience_and_claims(jwks_url: str) -
                               algorithms=["ES256"], employee_claim="NAVident", units_claim="units", caseworker_groups=["g-case"],
                               protected_groups=["g-strengt-fortrolig"], scope_claim="roles")
     authenticator = Authenticator([citizens, employees])
+    authenticator.wait_for_keys(5)
     now = int(time.time())
 
     def signed(claims: dict[str, Any], *, kid: str | None = "k1") -> str:

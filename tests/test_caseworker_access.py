@@ -186,10 +186,32 @@ def test_a_caseworker_creates_a_profile_for_a_person_in_their_unit(
     person = client_as(auth.seeker_headers("12345678901"))
     assert person.get("/v1/me").json()["id"] == seeker_id
     assert person.get(f"/v1/seekers/{seeker_id}").status_code == 200
-    assert caseworker.post("/v1/seekers", json=seeker_body(person="12345678901")).status_code == 409
     assert caseworker.post("/v1/seekers", json=seeker_body()).status_code == 422
-    assert caseworker.post("/v1/seekers", json=seeker_body(person="x", unit=auth.OTHER_UNIT)).status_code == 422
-    assert [row["action"] for row in audit_rows(engine)] == ["create:profile"]
+    assert [(row["action"], row["decision"]) for row in audit_rows(engine)] == [("create:profile", "permit")]
+
+
+def test_creating_a_profile_tells_a_caseworker_nothing_about_people_outside_their_units(
+    client_as: ClientAs, caseworker: TestClient, engine: Engine,
+) -> None:
+    elsewhere = client_as(auth.caseworker_headers("Z990002", units=[auth.OTHER_UNIT]))
+    assert elsewhere.post("/v1/seekers", json=seeker_body(person="11111111111")).status_code == 201
+
+    has_a_profile = caseworker.post("/v1/seekers", json=seeker_body(person="11111111111"))
+    not_my_unit = caseworker.post("/v1/seekers", json=seeker_body(person="22222222222", unit=auth.OTHER_UNIT))
+
+    assert has_a_profile.status_code == not_my_unit.status_code == 403
+    assert {k: v for k, v in has_a_profile.json().items() if k != "instance"} == {
+        k: v for k, v in not_my_unit.json().items() if k != "instance"
+    }
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM seekers")) == 1
+    refusals = [row for row in audit_rows(engine) if row["decision"] == "deny"]
+    assert [(row["actor_id"], row["action"], row["reason"]) for row in refusals] == [
+        (CASEWORKER, "create:profile", "exists"), (CASEWORKER, "create:profile", "not_assigned"),
+    ]
+    person = client_as(auth.seeker_headers("11111111111"))
+    log = person.get("/v1/me/access-log").json()["items"]
+    assert [(entry["who"], entry["decision"]) for entry in log] == [(CASEWORKER, "deny"), ("Z990002", "permit")]
 
 
 def test_a_seeker_creates_one_profile_bound_to_their_token(client_as: ClientAs, engine: Engine) -> None:

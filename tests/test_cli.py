@@ -128,3 +128,21 @@ def test_db_current_reports_an_up_to_date_schema(run: Invoke) -> None:
     status = json.loads(result.stdout)
     assert status["up_to_date"] is True
     assert status["current"] == status["head"]
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"JOBMATCH_STATEMENT_TIMEOUT_MS": "SECRET-TAIL-abc"}, "JOBMATCH_STATEMENT_TIMEOUT_MS: Input should be a valid integer"),
+    ({"JOBMATCH_TRUSTED_ISSUERS": '[{"issuer": "SECRET-TAIL"'}, 'field "trusted_issuers"'),
+    ({"JOBMATCH_ENVIRONMENT": "production", "JOBMATCH_PSEUDONYM_SECRET": "changeme-SECRET-TAIL"},
+     "JOBMATCH_PSEUDONYM_SECRET is a placeholder"),
+    ({"JOBMATCH_MAX_IMPORT_LINE_BYTES": "0"}, "JOBMATCH_MAX_IMPORT_LINE_BYTES: Input should be greater than or equal to 1"),
+])
+def test_a_configuration_error_names_the_setting_and_rule_never_the_value(
+    database_url: str, env: dict[str, str], named: str,
+) -> None:
+    runner = CliRunner(env={"JOBMATCH_DATABASE_URL": database_url, **env})
+    result = runner.invoke(app, ["db", "current"])
+    assert result.exit_code == 78
+    assert named in result.output
+    assert "SECRET-TAIL" not in result.output
+    assert "Traceback" not in result.output

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,6 +59,37 @@ def test_unknown_route_is_a_problem(client: TestClient) -> None:
 def test_request_id_is_echoed_or_made(client: TestClient) -> None:
     assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
     assert len(client.get("/healthz").headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize("sent", [
+    "12345678901",  # a national identity number
+    "123456 78901",
+    "kari.nordmann@example.no",
+    "x" * 65,
+    "spaces are not ids",
+    "ok\u00e6",
+])
+def test_a_request_id_that_is_not_an_id_is_replaced_and_never_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture, sent: str,
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = client.get("/healthz", headers={"X-Request-ID": sent.encode()})
+    assert response.headers["x-request-id"] != sent
+    assert len(response.headers["x-request-id"]) == 32
+    assert all(getattr(record, "request_id", "") != sent for record in caplog.records)
+    assert sent not in caplog.text
+
+
+@pytest.mark.parametrize("sent", ["trace.2026-12-01_abc", "A" * 64, "0af7651916cd43dd8448eb211c80319c"])
+def test_an_id_shaped_request_id_is_kept(client: TestClient, sent: str) -> None:
+    assert client.get("/healthz", headers={"X-Request-ID": sent}).headers["x-request-id"] == sent
+
+
+def test_every_answer_carries_no_store_and_the_security_headers(client: TestClient) -> None:
+    for response in (client.get("/healthz"), client.get("/v1/nothing-here"), client.get("/v1/postings", params={"limit": 0})):
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-request-id"]
 
 
 def test_malformed_json_body_is_422_without_a_stack_trace(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,8 +23,10 @@ from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.embedding.sentence import load_embedder
 from jobmatch.fairness.api import router as fairness_router
 from jobmatch.feedback.api import router as feedback_router
+from jobmatch.hardening.failures import UnexpectedErrorMiddleware
 from jobmatch.hardening.headers import SecurityHeadersMiddleware
 from jobmatch.hardening.limits import BodyLimitMiddleware
+from jobmatch.hardening.query import QueryTextMiddleware
 from jobmatch.health.api import router as health_router
 from jobmatch.logs import RequestContextMiddleware
 from jobmatch.matching.api import router as matching_router
@@ -34,7 +37,7 @@ from jobmatch.problems import install_problem_handlers
 from jobmatch.search.holder import IndexHolder
 from jobmatch.search.index_api import router as index_router
 from jobmatch.seekers.api import router as seekers_router
-from jobmatch.settings import Settings
+from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, Settings, read_settings
 from jobmatch.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -60,6 +63,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         # Concurrent requests are the parallelism: one BLAS thread per request, as FAISS gets one.
         threadpool_limits(1)
         app.state.access = build_access_context(settings)
+        app.state.access.authenticator.wait_for_keys(settings.jwks_startup_wait_seconds)
         engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
         _warn_if_not_ready(engine)
         session_factory = make_session_factory(engine)
@@ -78,6 +82,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         finally:
             index.stop()
             engine.dispose()
+            app.state.access.authenticator.close()
 
     docs = not settings.is_production
     app = FastAPI(
@@ -89,13 +94,15 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
-    # Added innermost first: the request id and access line wrap everything, the body limit sits next to the routes.
+    # Added innermost first: the request id and access line wrap everything, unexpected errors are answered inside them.
+    app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(QueryTextMiddleware)
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes,
                        limits={"/v1/postings/import": settings.max_import_bytes})
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                           allow_headers=["Authorization", "Content-Type", "X-Purpose", "X-Request-ID"], expose_headers=["Location",
-                           "Retry-After", "X-Request-ID"], max_age=600)
+                           allow_headers=["Authorization", "Content-Type", "If-Match", "X-Purpose", "X-Request-ID"],
+                           expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
@@ -116,4 +123,9 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
 
 def app_from_environment() -> FastAPI:
     """The factory uvicorn's worker processes call: settings from `JOBMATCH_*` variables."""
-    return create_app(Settings())
+    try:
+        settings = read_settings()
+    except InvalidSettings as error:
+        print(error, file=sys.stderr)  # noqa: T201
+        raise SystemExit(INVALID_SETTINGS_EXIT) from None
+    return create_app(settings)

@@ -13,7 +13,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobmatch.commands import database_url, load_settings, require_current_schema
+from jobmatch.commands import database_url, load_settings, require_current_schema, sigterm_unwinds
 from jobmatch.db import migrate
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.fairness.cli import fairness_report
@@ -53,7 +53,7 @@ def serve(
     from jobmatch.app import create_app
 
     settings = load_settings()
-    with database_url(settings) as url:
+    with sigterm_unwinds(), database_url(settings) as url:
         engine = make_engine(url)
         if settings.environment is Environment.DEVELOPMENT:
             migrate.upgrade(engine)
@@ -113,7 +113,8 @@ def import_postings(
     with database_url(settings) as url:
         engine = make_engine(url)
         require_current_schema(engine)
-        importer = Importer(make_session_factory(engine), fmt=format, batch_size=settings.import_batch_size)
+        importer = Importer(make_session_factory(engine), fmt=format, batch_size=settings.import_batch_size,
+                            max_line_bytes=settings.max_import_line_bytes)
         stream = sys.stdin.buffer if str(file) == "-" else file.open("rb")
         total = None if str(file) == "-" else file.stat().st_size
         with stream, typer.progressbar(length=total or 0, label="importing", file=sys.stderr,

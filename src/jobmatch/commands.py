@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import typer
 from sqlalchemy import Engine
@@ -12,13 +14,18 @@ from jobmatch.db import migrate
 from jobmatch.db.embedded import embedded_postgres
 from jobmatch.db.engine import make_engine
 from jobmatch.logs import configure_logging
-from jobmatch.settings import Settings
+from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, Settings, read_settings
 
 SCHEMA_BEHIND_EXIT = 3
 
 
 def load_settings() -> Settings:
-    settings = Settings()
+    """The settings, or exit 78 with a message naming each bad setting and its rule (never its value)."""
+    try:
+        settings = read_settings()
+    except InvalidSettings as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(INVALID_SETTINGS_EXIT) from None
     configure_logging(json_logs=settings.json_logs, level=settings.log_level)
     return settings
 
@@ -31,6 +38,23 @@ def database_url(settings: Settings) -> Iterator[str]:
         return
     with embedded_postgres(settings.pgdata_dir) as url:
         yield url
+
+
+@contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM ends the command by unwinding, as Ctrl-C does, so the embedded PostgreSQL is stopped on the way out.
+
+    uvicorn shuts down gracefully on SIGTERM and then raises the signal again; under the default handler the
+    process would die right there, leaving the embedded server running.
+    """
+    def unwind(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, unwind)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def require_current_schema(engine: Engine) -> None:

@@ -6,6 +6,8 @@ import base64
 
 from jobmatch.errors import InvalidRequest
 
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint: plain cursors hold row ids
+
 
 def encode(kind: str, position: int) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode().rstrip("=")
@@ -17,9 +19,10 @@ def decode(kind: str, cursor: str | None, *, minimum: int = 0) -> int | None:
         return None
     try:
         found, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
-        if found != kind or int(value) < minimum:
+        position = int(value)
+        if found != kind or not minimum <= position <= MAX_ID:
             raise ValueError(found)
-        return int(value)
+        return position
     except ValueError as exc:
         raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
 

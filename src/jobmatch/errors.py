@@ -4,6 +4,7 @@
     ├── NotFound (404)
     ├── Conflict (409)
     ├── InvalidRequest (422)
+    ├── PreconditionFailed (412)
     ├── PayloadTooLarge (413)
     ├── Unauthorized (401)
     ├── Forbidden (403)
@@ -46,6 +47,11 @@ class Conflict(JobmatchError):
 class InvalidRequest(JobmatchError):
     status = 422
     title = "Invalid request"
+
+
+class PreconditionFailed(JobmatchError):
+    status = 412
+    title = "Precondition failed"
 
 
 class PayloadTooLarge(JobmatchError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 import time
 import uuid
@@ -12,6 +13,16 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobmatch.embedding.texts import scrub_personal_data
+
+# An id, not a message: anything else (a national identity number with spaces, an e-mail address) is replaced.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+
+def is_request_id(value: str) -> bool:
+    """Short, id characters only, and nothing that reads as a national identity number."""
+    return REQUEST_ID.fullmatch(value) is not None and scrub_personal_data(value) == value
+
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -82,7 +93,7 @@ def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (or keeps the caller's `X-Request-ID`), echoes it, and logs one access line."""
+    """Gives each request an id (or keeps the caller's `X-Request-ID` when it looks like one), echoes it, logs one access line."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -93,7 +104,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        request_id = incoming if is_request_id(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

@@ -80,14 +80,6 @@ def install_problem_handlers(app: FastAPI) -> None:
             status=exc.status_code, title=_reason(exc.status_code), detail=str(exc.detail), request=request, headers=headers,
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
-            status=500, title="Internal error", detail="An unexpected error occurred; it has been logged.",
-            request=request,
-        )
-
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
     """Every method the OpenAPI document lists for the paths that match `path`."""

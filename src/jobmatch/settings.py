@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Self
 
 import platformdirs
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from jobmatch.auth.issuers import TrustedIssuer
 
 # Values that say "fill me in": refused as secrets anywhere but development.
 PLACEHOLDERS = frozenset({"changeme", "change-me", "changethis", "secret", "placeholder", "development", "dev", "test", "xxx"})
 MIN_SECRET_LENGTH = 32
+INVALID_SETTINGS_EXIT = 78  # EX_CONFIG in sysexits.h: every command exits with it on a configuration error
 
 
 class Environment(StrEnum):
@@ -45,6 +46,7 @@ class Settings(BaseSettings):
     max_page_size: int = 200
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1, description="Largest JSON request body; larger is 413.")
     max_import_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="Largest NDJSON import body.")
+    max_import_line_bytes: int = Field(default=1024 * 1024, ge=1, description="Longest import line; longer lines are rejected.")
     demo_on_empty: bool = True
     embedding_model: str | None = Field(
         default=None,
@@ -64,6 +66,9 @@ class Settings(BaseSettings):
         default=None, description="Trust `jobmatch token`'s development key; defaults to on except in production.",
     )
     token_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwks_startup_wait_seconds: float = Field(
+        default=5.0, ge=0, description="How long startup waits for the issuers' first key fetch; later fetches never block.",
+    )
     pseudonym_secret: SecretStr | None = Field(
         default=None,
         description="HMAC key for pseudonymous seeker references (audit) and subjects; unset in development: a file in data_dir.",
@@ -125,3 +130,27 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+
+class InvalidSettings(Exception):
+    """The environment does not make a valid `Settings`; the message names each setting and rule, never a value."""
+
+
+def read_settings() -> Settings:
+    """`Settings()` from the environment; pydantic's own message quotes the input (a secret's tail), so it is replaced."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise InvalidSettings(describe(error)) from None
+    except SettingsError as error:  # a JSON setting that is not JSON; its message names the field only
+        raise InvalidSettings(f"invalid configuration: {error}") from None
+
+
+def describe(error: ValidationError) -> str:
+    lines = []
+    for detail in error.errors(include_input=False, include_url=False):
+        where = [str(part) for part in detail["loc"]]
+        rule = detail["msg"].removeprefix("Value error, ")
+        name = f"JOBMATCH_{where[0].upper()}" + "".join(f"[{part}]" for part in where[1:]) if where else None
+        lines.append(f"  {name}: {rule}" if name else f"  {rule}")
+    return "invalid configuration:\n" + "\n".join(lines)

@@ -29,6 +29,9 @@ class TrustedIssuer(BaseModel):
     units_claim: str | None = Field(default=None, description="The claim listing an employee's units (string or list).")
     caseworker_groups: list[str] = Field(default=[], description="Groups making an employee a caseworker; empty: every one.")
     protected_groups: list[str] = Field(default=[], description="Groups that may read seekers marked protected.")
+    max_lifetime_seconds: int = Field(
+        default=86_400, ge=60, description="Tokens valid for longer (exp - iat) are refused.",
+    )
     scope_claim: str = Field(default="scope", description="Service scopes: a space-separated string or a list (Entra: roles).")
 
     @model_validator(mode="after")

@@ -14,13 +14,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
+CONNECT_TIMEOUT_SECONDS = 5
+POOL_TIMEOUT_SECONDS = 10
+
+
 def make_engine(url: str, *, statement_timeout_ms: int = 30_000, pool_size: int = 10) -> Engine:
+    """Fail fast when the database is away (a request answers 503 in seconds); pre-ping replaces connections it dropped."""
     return create_engine(
         normalise_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        connect_args={"options": f"-c statement_timeout={statement_timeout_ms}"},
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args={"options": f"-c statement_timeout={statement_timeout_ms}", "connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
 

@@ -1,4 +1,4 @@
-"""Security headers on every answer; `Cache-Control: no-store` on the API's (personal data must not be cached)."""
+"""Security headers and `Cache-Control: no-store` on every answer (personal data must not be cached), errors included."""
 
 from __future__ import annotations
 
@@ -30,8 +30,7 @@ class SecurityHeadersMiddleware:
                 headers["Cross-Origin-Resource-Policy"] = "same-origin"
                 if not path.startswith(DOCS_PATHS):
                     headers["Content-Security-Policy"] = API_CSP
-                if path.startswith("/v1/"):
-                    headers["Cache-Control"] = "no-store"
+                headers["Cache-Control"] = "no-store"
                 if self.hsts:
                     headers["Strict-Transport-Security"] = HSTS
             await send(message)

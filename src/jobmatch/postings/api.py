@@ -9,9 +9,10 @@ from starlette.concurrency import run_in_threadpool
 
 from jobmatch.auth.rules import Rule, access
 from jobmatch.deps import EmbedderDep, IndexDep, SessionDep, SettingsDep, StateDep
-from jobmatch.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge
+from jobmatch.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge, PreconditionFailed
+from jobmatch.etags import IfMatch, tagged
 from jobmatch.postings import service
-from jobmatch.postings.importer import Importer, ImportFormat
+from jobmatch.postings.importer import Importer, ImportFormat, LineSplitter
 from jobmatch.postings.schemas import ImportReport, PostingIn, PostingOut, PostingPage
 from jobmatch.search import searchable
 from jobmatch.vocab import PostingStatus
@@ -29,6 +30,7 @@ def create_posting(
     out = service.to_out(service.create(session, posting=posting))
     searchable.reflect(session, index=index, embedder=embedder, postings=[out])
     response.headers["Location"] = f"/v1/postings/{out.id}"
+    tagged(response, out)
     return out
 
 
@@ -62,34 +64,39 @@ def list_postings(
 )
 async def import_postings(request: Request, state: StateDep, format: ImportFormat = ImportFormat.JOBMATCH) -> ImportReport:
     """Stream an NDJSON body through the importer; memory stays flat however long the body is."""
-    importer = Importer(state.session_factory, fmt=format, batch_size=state.settings.import_batch_size)
-    pending = b""
+    max_line = state.settings.max_import_line_bytes
+    importer = Importer(state.session_factory, fmt=format, batch_size=state.settings.import_batch_size, max_line_bytes=max_line)
+    splitter = LineSplitter(max_line_bytes=max_line)
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        if lines:
+        if lines := splitter.feed(chunk):
             await run_in_threadpool(importer.feed, lines)
-    if pending:
-        await run_in_threadpool(importer.feed, [pending])
+    if rest := splitter.finish():
+        await run_in_threadpool(importer.feed, rest)
     if not received:
         raise InvalidRequest("the body is empty: send NDJSON, one posting a line")
     return await run_in_threadpool(importer.finish)
 
 
 @router.get("/{posting_id:int}", response_model=PostingOut, **access(Rule.AUTHENTICATED, errors=(NotFound, InvalidRequest)))
-def get_posting(posting_id: PostingId, session: SessionDep) -> PostingOut:
-    return service.to_out(service.get(session, posting_id=posting_id))
+def get_posting(posting_id: PostingId, session: SessionDep, response: Response) -> PostingOut:
+    """One posting, with its `ETag`."""
+    out = service.to_out(service.get(session, posting_id=posting_id))
+    tagged(response, out)
+    return out
 
 
 @router.put("/{posting_id:int}", response_model=PostingOut,
-            **access(Rule.POSTINGS_WRITE, errors=(NotFound, Conflict, InvalidRequest, PayloadTooLarge)))
+            **access(Rule.POSTINGS_WRITE, errors=(NotFound, Conflict, InvalidRequest, PayloadTooLarge, PreconditionFailed)))
 def replace_posting(
-    posting_id: PostingId, posting: PostingIn, session: SessionDep, embedder: EmbedderDep, index: IndexDep,
+    posting_id: PostingId, posting: PostingIn, session: SessionDep, embedder: EmbedderDep, index: IndexDep, response: Response,
+    if_match: IfMatch = None,
 ) -> PostingOut:
-    row, changed = service.replace(session, posting_id=posting_id, posting=posting)
+    """Replace the posting; with `If-Match`, only if it is unchanged since that read (412 otherwise)."""
+    row, changed = service.replace(session, posting_id=posting_id, posting=posting, if_match=if_match)
     out = service.to_out(row)
+    tagged(response, out)
     if changed:
         searchable.reflect(session, index=index, embedder=embedder, postings=[out])
     return out

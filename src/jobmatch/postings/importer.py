@@ -18,6 +18,13 @@ from jobmatch.postings.schemas import ImportReport, PostingIn, RejectedLine
 from jobmatch.postings.service import row_values
 
 MAX_REPORTED_REJECTIONS = 1_000
+MAX_LINE_BYTES = 1024 * 1024  # a NAV ad with a long description is ~50 KB
+MAX_NESTING = 32  # a NAV ad nests 4 deep
+
+
+class LineTooLong(ValueError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the line is longer than {limit} bytes")
 
 
 class ImportFormat(StrEnum):
@@ -28,10 +35,62 @@ class ImportFormat(StrEnum):
 def parse_line(line: bytes | str, fmt: ImportFormat) -> tuple[PostingIn, dict[str, Any] | None] | Withdrawn:
     if fmt is ImportFormat.JOBMATCH:
         return PostingIn.model_validate_json(line), None
-    entry = json.loads(line)
+    try:
+        entry = json.loads(line)
+    except RecursionError as exc:
+        raise ValueError(f"the JSON nests deeper than {MAX_NESTING} levels") from exc
     if not isinstance(entry, dict):
         raise ValueError("each line must be a JSON object")
+    if nesting(entry) > MAX_NESTING:
+        raise ValueError(f"the JSON nests deeper than {MAX_NESTING} levels")
     return from_nav(entry)
+
+
+def nesting(value: Any) -> int:
+    """How deep objects and lists nest, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class LineSplitter:
+    """Cuts a byte stream into lines in linear time; a line over `max_line_bytes` is not kept but marked `LineTooLong`."""
+
+    def __init__(self, *, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+        self.max_line_bytes = max_line_bytes
+        self._parts: list[bytes] = []
+        self._pending = 0
+        self._too_long = False
+
+    def feed(self, chunk: bytes) -> list[bytes | LineTooLong]:
+        lines: list[bytes | LineTooLong] = []
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            self._add(chunk[start:end])
+            lines.append(self._take())
+            start = end + 1
+        self._add(chunk[start:])
+        return lines
+
+    def finish(self) -> list[bytes | LineTooLong]:
+        return [self._take()] if self._parts or self._too_long else []
+
+    def _add(self, piece: bytes) -> None:
+        self._pending += len(piece)
+        if self._pending > self.max_line_bytes:
+            self._too_long, self._parts = True, []
+        elif piece:
+            self._parts.append(piece)
+
+    def _take(self) -> bytes | LineTooLong:
+        line: bytes | LineTooLong = LineTooLong(self.max_line_bytes) if self._too_long else b"".join(self._parts)
+        self._parts, self._pending, self._too_long = [], 0, False
+        return line
 
 
 def describe(error: Exception) -> str:
@@ -55,15 +114,19 @@ class Importer:
     session_factory: sessionmaker[Session]
     fmt: ImportFormat = ImportFormat.JOBMATCH
     batch_size: int = 1_000
+    max_line_bytes: int = MAX_LINE_BYTES
     on_written: Callable[[list[int]], None] | None = None
     report: ImportReport = field(default_factory=ImportReport)
     _batch: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     _withdrawn: dict[tuple[str, str], int] = field(default_factory=dict)
     _line_number: int = 0
 
-    def feed(self, lines: Iterable[bytes | str]) -> None:
+    def feed(self, lines: Iterable[bytes | str | LineTooLong]) -> None:
         for line in lines:
             self._line_number += 1
+            if isinstance(line, LineTooLong) or len(line) > self.max_line_bytes:
+                self._reject(self._line_number, str(LineTooLong(self.max_line_bytes)))
+                continue
             if not line.strip():
                 continue
             try:

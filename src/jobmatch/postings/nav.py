@@ -68,12 +68,12 @@ def from_nav(entry: dict[str, Any]) -> tuple[PostingIn, dict[str, Any]] | Withdr
         if not entry.get("uuid"):
             raise ValueError("a withdrawn ad (ad_content null) needs its uuid")
         return Withdrawn(NAV_SOURCE, str(entry["uuid"]))
-    ad = entry.get("ad_content", entry)
-    if not isinstance(ad, dict):
-        raise ValueError("ad_content must be an object")
+    ad = _object(entry.get("ad_content", entry), "ad_content")
     if not ad.get("uuid"):
         raise ValueError("uuid is required")
-    employer = ad.get("employer") or {}
+    if not isinstance(ad["uuid"], str | int) or isinstance(ad["uuid"], bool):
+        raise ValueError("uuid must be a string")
+    employer = _object(ad.get("employer"), "employer")
     orgnr = re.sub(r"\D", "", str(employer.get("orgnr") or ""))
     status = str(entry.get("status") or ad.get("status") or "ACTIVE").upper()
     posting = PostingIn.model_validate({
@@ -82,8 +82,8 @@ def from_nav(entry: dict[str, Any]) -> tuple[PostingIn, dict[str, Any]] | Withdr
         "title": ad.get("title") or ad.get("jobtitle") or "",
         "description": ad.get("description") or "",
         "employer": {"name": employer["name"], "orgnr": orgnr if len(orgnr) == 9 else None} if employer.get("name") else None,
-        "locations": [loc for loc in map(_location, ad.get("workLocations") or []) if loc],
-        "occupations": _occupations(ad.get("categoryList") or []),
+        "locations": [loc for loc in map(_location, _objects(ad.get("workLocations"), "workLocations")) if loc],
+        "occupations": _occupations(_objects(ad.get("categoryList"), "categoryList")),
         "skills": [],
         "extent": _lookup(EXTENTS, ad.get("extent")),
         "workload_percent": _percent(ad.get("jobpercentage")),
@@ -98,6 +98,27 @@ def from_nav(entry: dict[str, Any]) -> tuple[PostingIn, dict[str, Any]] | Withdr
         "status": PostingStatus.ACTIVE if status == "ACTIVE" else PostingStatus.INACTIVE,
     })
     return posting, ad
+
+
+def _object(value: Any, name: str) -> dict[str, Any]:
+    """A JSON object, or {} for a missing one; anything else is a line the feed should not have sent."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be an object, not {_json_type(value)}")
+    return value
+
+
+def _objects(value: Any, name: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(f"{name} must be a list of objects")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    return {str: "a string", list: "a list", bool: "a boolean", int: "a number", float: "a number"}.get(type(value), "a value")
 
 
 def _lookup(table: dict[str, Any], value: Any) -> Any:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Text, bindparam, cast, column, delete, func, literal_column, or_, select, tuple_
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from jobmatch.db.tables import PostingRow
 from jobmatch.vocab import PostingStatus
+
+LOADABLE_FROM = datetime(2, 1, 1, tzinfo=UTC)
+LOADABLE_UNTIL = datetime(9998, 12, 31, tzinfo=UTC)
 
 UPSERT_COLUMNS = (
     "title", "description", "employer", "locations", "occupations", "skills", "extent", "workload_percent",
@@ -31,8 +34,26 @@ def is_active(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def loadable() -> ColumnElement[bool]:
+    """Stored times the driver can turn into Python datetimes in any session time zone (years 2 to 9998)."""
+    def within(when: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
+        return when.is_(None) | when.between(LOADABLE_FROM, LOADABLE_UNTIL)
+
+    return within(PostingRow.published_at) & within(PostingRow.expires_at)
+
+
+def unloadable(session: Session, *, limit: int = 1_000) -> list[tuple[int, datetime]]:
+    """(id, updated_at) of rows with stored times the driver cannot load."""
+    query = select(PostingRow.id, PostingRow.updated_at).where(~loadable()).order_by(PostingRow.id).limit(limit)
+    return [(int(row[0]), row[1]) for row in session.execute(query)]
+
+
 def get(session: Session, posting_id: int) -> PostingRow | None:
     return session.get(PostingRow, posting_id)
+
+
+def get_for_update(session: Session, posting_id: int) -> PostingRow | None:
+    return session.get(PostingRow, posting_id, with_for_update=True, populate_existing=True)
 
 
 def get_by_key(session: Session, *, source: str, external_id: str) -> PostingRow | None:
@@ -61,9 +82,11 @@ def remove(session: Session, posting_id: int) -> bool:
 
 def page(
     session: Session, *, now: datetime, after_id: int, limit: int, status: PostingStatus | None,
-    municipality: str | None, occupation_code: str | None,
+    municipality: str | None, occupation_code: str | None, loadable_only: bool = False,
 ) -> Sequence[PostingRow]:
     query = select(PostingRow).where(PostingRow.id > after_id)
+    if loadable_only:
+        query = query.where(loadable())
     if status is not None:
         query = query.where(is_active(now) if status is PostingStatus.ACTIVE else ~is_active(now))
     if municipality is not None:

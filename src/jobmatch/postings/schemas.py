@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -88,11 +88,6 @@ class PostingIn(StoredText):
         if not text:
             raise ValueError("title is empty once HTML is removed")
         return text
-
-    @field_validator("published_at", "expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
     @field_validator("work_hours")
     @classmethod

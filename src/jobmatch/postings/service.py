@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+import psycopg
+from pydantic import ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from jobmatch import cursors
+from jobmatch import cursors, etags
 from jobmatch.db.tables import PostingRow
 from jobmatch.errors import Conflict, NotFound
 from jobmatch.postings import repository
 from jobmatch.postings.schemas import PostingIn, PostingOut, PostingPage
+from jobmatch.postings.unreadable import unreadable_postings
 from jobmatch.vocab import PostingStatus
 
 
@@ -56,6 +60,24 @@ def to_out(row: PostingRow, *, now: datetime | None = None) -> PostingOut:
     return out
 
 
+def readable(rows: Iterable[PostingRow], *, now: datetime | None = None) -> list[PostingOut]:
+    """The rows as postings, skipping any that no longer validate (logged once per id, counted in `unreadable_postings`)."""
+    now = now or datetime.now(UTC)
+    postings = []
+    for row in rows:
+        try:
+            postings.append(to_out(row, now=now))
+        except (ValidationError, ValueError, TypeError, OverflowError) as error:
+            unreadable_postings.skip(row.id, row.updated_at, f"{type(error).__name__}: {str(error).splitlines()[0]}")
+    return postings
+
+
+def skip_unloadable(session: Session) -> None:
+    """Count and log the rows whose stored times the driver cannot load; queries then leave them out."""
+    for posting_id, updated_at in repository.unloadable(session):
+        unreadable_postings.skip(posting_id, updated_at, "a stored time lies outside the years Python can hold")
+
+
 def create(session: Session, *, posting: PostingIn) -> PostingRow:
     if repository.get_by_key(session, source=posting.source, external_id=posting.external_id) is not None:
         raise Conflict(
@@ -68,16 +90,25 @@ def create(session: Session, *, posting: PostingIn) -> PostingRow:
         raise Conflict(f"posting {posting.source}/{posting.external_id} was created concurrently") from exc
 
 
-def get(session: Session, *, posting_id: int) -> PostingRow:
-    row = repository.get(session, posting_id)
+def get(session: Session, *, posting_id: int, for_update: bool = False) -> PostingRow:
+    """The row; one whose stored times cannot be loaded is reported like a missing one (DELETE or re-import cures it)."""
+    try:
+        with session.begin_nested():
+            row = (repository.get_for_update if for_update else repository.get)(session, posting_id)
+    except (DataError, psycopg.DataError) as exc:
+        skip_unloadable(session)
+        raise NotFound(f"posting {posting_id} cannot be read (a stored time is out of range); delete it or import it again") from exc
     if row is None:
         raise NotFound(f"no posting with id {posting_id}")
     return row
 
 
-def replace(session: Session, *, posting_id: int, posting: PostingIn) -> tuple[PostingRow, bool]:
-    """Replace a posting's content; returns the row and whether anything changed."""
-    row = get(session, posting_id=posting_id)
+def replace(
+    session: Session, *, posting_id: int, posting: PostingIn, if_match: str | None = None,
+) -> tuple[PostingRow, bool]:
+    """Replace a posting's content (with `if_match`, only if unchanged since that read); returns the row and whether it changed."""
+    row = get(session, posting_id=posting_id, for_update=True)
+    etags.require_match(if_match, to_out(row))
     clash = repository.get_by_key(session, source=posting.source, external_id=posting.external_id)
     if clash is not None and clash.id != posting_id:
         raise Conflict(f"posting {clash.id} already has source {posting.source!r} and external_id {posting.external_id!r}")
@@ -105,11 +136,21 @@ def list_page(
     municipality: str | None = None, occupation_code: str | None = None,
 ) -> PostingPage:
     now = datetime.now(UTC)
-    rows = repository.page(
-        session, now=now, after_id=decode_cursor(cursor), limit=limit + 1, status=status,
-        municipality=municipality, occupation_code=occupation_code,
-    )
-    items = [to_out(row, now=now) for row in rows[:limit]]
+    after_id = decode_cursor(cursor)
+
+    def fetch(*, loadable_only: bool) -> Sequence[PostingRow]:
+        return repository.page(
+            session, now=now, after_id=after_id, limit=limit + 1, status=status, municipality=municipality,
+            occupation_code=occupation_code, loadable_only=loadable_only,
+        )
+
+    try:
+        with session.begin_nested():
+            rows = fetch(loadable_only=False)
+    except (DataError, psycopg.DataError):
+        skip_unloadable(session)
+        rows = fetch(loadable_only=True)
+    items = readable(rows[:limit], now=now)
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return PostingPage(items=items, next_cursor=next_cursor)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from jobmatch.audit import service as audit
 from jobmatch.audit.schemas import AccessLogPage
@@ -12,6 +12,7 @@ from jobmatch.auth.rules import Rule, access
 from jobmatch.auth.seekers import OwnProfileDep
 from jobmatch.deps import AccessDep, SessionDep
 from jobmatch.errors import InvalidRequest, NotFound, PayloadTooLarge
+from jobmatch.etags import tagged
 from jobmatch.seekers import service as seekers_service
 from jobmatch.seekers.schemas import Preferences, SeekerOut
 
@@ -19,9 +20,11 @@ router = APIRouter(prefix="/me", tags=["me"])
 
 
 @router.get("", response_model=SeekerOut, **access(Rule.SEEKER_SELF, errors=(NotFound,)))
-def my_profile(seeker: OwnProfileDep) -> SeekerOut:
-    """The calling seeker's profile (its `id` is the one the other seeker routes take)."""
-    return seekers_service.to_out(seeker)
+def my_profile(seeker: OwnProfileDep, response: Response) -> SeekerOut:
+    """The calling seeker's profile (its `id` is the one the other seeker routes take), with its `ETag`."""
+    out = seekers_service.to_out(seeker)
+    tagged(response, out)
+    return out
 
 
 @router.get("/access-log", response_model=AccessLogPage, **access(Rule.SEEKER_SELF, errors=(NotFound, InvalidRequest)))

@@ -17,6 +17,11 @@ def get(session: Session, seeker_id: uuid.UUID) -> SeekerRow | None:
     return session.get(SeekerRow, seeker_id)
 
 
+def get_for_update(session: Session, seeker_id: uuid.UUID) -> SeekerRow | None:
+    """The row as committed now (not as this session first loaded it), locked FOR UPDATE."""
+    return session.get(SeekerRow, seeker_id, with_for_update=True, populate_existing=True)
+
+
 def add(session: Session, values: dict[str, Any]) -> SeekerRow:
     row = SeekerRow(**values)
     session.add(row)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from jobmatch import etags
 from jobmatch.db.tables import SeekerRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
@@ -99,13 +100,32 @@ def _update(session: Session, row: SeekerRow, profile: SeekerIn, embedder: Embed
     return repository.update(session, row, {**values, "last_active_at": datetime.now(UTC)})
 
 
-def replace(session: Session, *, seeker_id: uuid.UUID, profile: SeekerIn, embedder: Embedder) -> SeekerRow:
-    return _update(session, get(session, seeker_id=seeker_id), profile, embedder)
+def lock(session: Session, *, seeker_id: uuid.UUID, if_match: str | None = None) -> SeekerRow:
+    """The current row, locked until the transaction ends, so a concurrent write waits and then sees this one's result.
+
+    With `if_match`, the row must still be the one the client read (412 otherwise).
+    """
+    row = repository.get_for_update(session, seeker_id)
+    if row is None:
+        raise not_found(seeker_id)
+    etags.require_match(if_match, to_out(row))
+    return row
 
 
-def patch(session: Session, *, seeker_id: uuid.UUID, changes: SeekerPatch, embedder: Embedder) -> SeekerRow:
-    """Replace the fields given; `stay_factors` merges factor by factor so one slider moves one factor."""
-    row = get(session, seeker_id=seeker_id)
+def replace(
+    session: Session, *, seeker_id: uuid.UUID, profile: SeekerIn, embedder: Embedder, if_match: str | None = None,
+) -> SeekerRow:
+    return _update(session, lock(session, seeker_id=seeker_id, if_match=if_match), profile, embedder)
+
+
+def patch(
+    session: Session, *, seeker_id: uuid.UUID, changes: SeekerPatch, embedder: Embedder, if_match: str | None = None,
+) -> SeekerRow:
+    """Replace the fields given; `stay_factors` merges factor by factor so one slider moves one factor.
+
+    The merge starts from the locked row, so two PATCHes to different fields both land.
+    """
+    row = lock(session, seeker_id=seeker_id, if_match=if_match)
     current = to_profile(row)
     updates: dict[str, Any] = {name: getattr(changes, name) for name in changes.model_fields_set}
     if updates.get("stay_factors") is not None:
