@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch import cursors
@@ -38,6 +39,7 @@ from jobmatch.matching.schemas import Words
 from jobmatch.matching.service import wherever
 from jobmatch.matching.voice import third_person
 from jobmatch.matching.weights import effective_importances, fit_model
+from jobmatch.postings.repository import loadable
 from jobmatch.postings.service import to_out
 from jobmatch.privacy.pseudonyms import Pseudonyms
 from jobmatch.search.corpus import Corpus
@@ -57,7 +59,7 @@ class CandidateRanking:
 
 
 def _posting_corpus(session: Session, snapshot: IndexSnapshot, *, posting_id: int, embedder: Embedder) -> Corpus:
-    row = session.get(PostingRow, posting_id)
+    row = session.scalars(select(PostingRow).where(PostingRow.id == posting_id, loadable())).first()
     if row is None:
         raise NotFound(f"no posting with id {posting_id}")
     posting = to_out(row)

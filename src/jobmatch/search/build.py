@@ -22,12 +22,13 @@ from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import posting_text
 from jobmatch.lexical.tfidf import LexicalModel
 from jobmatch.postings import repository as postings_repository
+from jobmatch.postings.service import readable
 from jobmatch.search.corpus import Corpus
 from jobmatch.search.dense import DenseRows
 from jobmatch.search.encode import EncodeExecutor, LocalExecutor
 from jobmatch.search.facts import PostingFacts
 from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
-from jobmatch.search.sync import embed_pending, facts_for, readable, sync_changes
+from jobmatch.search.sync import embed_pending, facts_for, sync_changes
 from jobmatch.search.versions import IndexStore, Manifest, VersionError, load_folder, new_version_name
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def pause_point(stage: str) -> None:
 
 def active_postings(session: Session, *, now: datetime) -> Iterator[list[PostingRow]]:
     """Active postings in id order, a chunk at a time, so memory holds one chunk of rows."""
-    query = select(PostingRow).where(postings_repository.is_active(now)).order_by(PostingRow.id)
+    query = select(PostingRow).where(postings_repository.is_active(now), postings_repository.loadable()).order_by(PostingRow.id)
     chunk: list[PostingRow] = []
     for row in session.scalars(query.execution_options(yield_per=READ_CHUNK)):
         chunk.append(row)

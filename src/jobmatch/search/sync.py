@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from pydantic import ValidationError
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,15 +21,15 @@ from jobmatch.db.tables import PostingDeletionRow, PostingRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import posting_text
+from jobmatch.postings.repository import loadable
 from jobmatch.postings.schemas import PostingOut
-from jobmatch.postings.service import effective_status, to_out
+from jobmatch.postings.service import effective_status, readable
 from jobmatch.search.facts import PostingFacts, facts_of, resolver_for
 from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
 
 logger = logging.getLogger(__name__)
 
 ROWS_PER_READ = 2_000
-_unreadable: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -38,19 +37,6 @@ class SyncResult:
     applied: int
     removed: int
     waiting_for_vectors: int
-
-
-def readable(rows: Sequence[PostingRow], *, now: datetime | None = None) -> list[PostingOut]:
-    """The rows as postings; a stored row that cannot be read is skipped and logged once, never an error for everyone."""
-    postings = []
-    for row in rows:
-        try:
-            postings.append(to_out(row, now=now))
-        except (ValidationError, ValueError, OverflowError) as error:
-            if row.id not in _unreadable:
-                _unreadable.add(row.id)
-                logger.error("posting %s cannot be read and is left out of the index: %s", row.id, error)
-    return postings
 
 
 def facts_for(session: Session, postings: Sequence[PostingOut], rows: Sequence[PostingRow]) -> list[PostingFacts]:
@@ -84,7 +70,7 @@ def sync_changes(snapshot: IndexSnapshot, session: Session) -> SyncResult:
         after_time, after_id = snapshot.watermark
         rows = session.scalars(
             select(PostingRow)
-            .where(tuple_(PostingRow.updated_at, PostingRow.id) > tuple_(after_time, after_id))  # type: ignore[arg-type]
+            .where(tuple_(PostingRow.updated_at, PostingRow.id) > tuple_(after_time, after_id), loadable())  # type: ignore[arg-type]
             .order_by(PostingRow.updated_at, PostingRow.id)
             .limit(ROWS_PER_READ)
         ).all()
@@ -112,7 +98,7 @@ def _late_commits(snapshot: IndexSnapshot, session: Session) -> int:
     missed = [posting_id for posting_id, content_hash in recent if known.get(posting_id, "").partition(":")[0] != content_hash]
     if not missed:
         return 0
-    rows = session.scalars(select(PostingRow).where(PostingRow.id.in_(missed))).all()
+    rows = session.scalars(select(PostingRow).where(PostingRow.id.in_(missed), loadable())).all()
     return apply_rows(snapshot, session, rows)
 
 
@@ -136,7 +122,7 @@ def embed_pending(snapshot: IndexSnapshot, session_factory: sessionmaker[Session
     if not waiting:
         return 0
     with session_factory.begin() as session:
-        postings = readable(session.scalars(select(PostingRow).where(PostingRow.id.in_(waiting))).all())
+        postings = readable(session.scalars(select(PostingRow).where(PostingRow.id.in_(waiting), loadable())).all())
         vectors = vector_store.embed(session, embedder=embedder, texts=[posting_text(p) for p in postings])
     filled = 0
     for posting, vector in zip(postings, vectors, strict=True):
