@@ -27,6 +27,8 @@ from jobmatch.hardening.limits import BodyLimitMiddleware
 from jobmatch.health.api import router as health_router
 from jobmatch.logs import RequestContextMiddleware
 from jobmatch.matching.api import router as matching_router
+from jobmatch.metrics.api import router as metrics_router
+from jobmatch.metrics.middleware import MetricsMiddleware
 from jobmatch.placements.api import router as placements_router
 from jobmatch.postings.api import router as postings_router
 from jobmatch.privacy.api import router as me_router
@@ -36,6 +38,7 @@ from jobmatch.search.index_api import router as index_router
 from jobmatch.seekers.api import router as seekers_router
 from jobmatch.settings import Settings
 from jobmatch.state import AppState
+from jobmatch.tracing import instrument
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +101,10 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
                            "Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(MetricsMiddleware)
     install_problem_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(postings_router, prefix="/v1")
     app.include_router(seekers_router, prefix="/v1")
     app.include_router(matching_router, prefix="/v1")
@@ -111,6 +116,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.include_router(candidates_router, prefix="/v1")
     app.include_router(fairness_router, prefix="/v1")
     check_every_route_has_a_rule(app)
+    instrument(app)
     return app
 
 

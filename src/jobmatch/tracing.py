@@ -1,0 +1,34 @@
+"""Optional OpenTelemetry traces: on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (the standard `OTEL_*` variables apply)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from fastapi import FastAPI
+
+logger = logging.getLogger(__name__)
+
+ENDPOINT_ENV = "OTEL_EXPORTER_OTLP_ENDPOINT"
+
+
+def instrument(app: FastAPI) -> bool:
+    """Export a span per request (OTLP over HTTP); returns whether tracing is on."""
+    if not os.environ.get(ENDPOINT_ENV):
+        return False
+    try:
+        from opentelemetry import trace
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+        from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    except ImportError:
+        logger.warning("%s is set but OpenTelemetry is not installed (pip install 'jobmatch[otel]'); no traces", ENDPOINT_ENV)
+        return False
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME", "jobmatch")}))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(provider)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics")
+    return True
