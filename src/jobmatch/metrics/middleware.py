@@ -32,6 +32,20 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_and_note_status)
         finally:
-            # The router records the matched route in the (shared) scope; its path is the template, e.g. /v1/seekers/{seeker_id}.
-            route = getattr(scope.get("route"), "path", None) or UNMATCHED
-            observe_request(method=scope["method"], route=route, status=status, seconds=time.perf_counter() - started)
+            observe_request(method=scope["method"], route=route_template(scope), status=status,
+                            seconds=time.perf_counter() - started)
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's template with the prefixes it was included under, e.g. `/v1/postings/{posting_id}`.
+
+    The router leaves the matched route in the (shared) scope; its `path_format` lacks the prefix of an `include_router`,
+    which is the part of the requested path in front of the segments the route itself matched.
+    """
+    route_format = getattr(scope.get("route"), "path_format", None)
+    if not isinstance(route_format, str):
+        return UNMATCHED
+    own = route_format.strip("/").split("/") if route_format.strip("/") else []
+    requested = scope["path"].strip("/").split("/")
+    prefix = requested[: max(0, len(requested) - len(own))]
+    return "/" + "/".join([*prefix, *own]) if prefix or own else "/"
