@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from jobmatch.feed.protocol import FeedPage, MalformedFeedData, parse_page
+from jobmatch.feed.protocol import FIRST_PAGE, FeedPage, MalformedFeedData, parse_page
 from jobmatch.metrics.instruments import count_feed_request, count_feed_retry
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class FeedClient:
         self.backoff_seconds = backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.sleep = sleep
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would be one per ad
         self._http = httpx.Client(transport=transport, timeout=timeout, headers={"Accept": "application/json"})
 
     def close(self) -> None:
@@ -70,14 +71,15 @@ class FeedClient:
         return urljoin(self.base_url, relative.lstrip("/"))
 
     def page(self, relative: str, *, etag: str | None = None, last_modified: str | None = None) -> FeedPage | None:
-        """The page, or None for 304 Not Modified (nothing new since `etag` / `last_modified`)."""
+        """The page, or None for 304 Not Modified (nothing new since `etag` / `last_modified`) and for an empty feed."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        response = self._get("page", relative, headers)
-        if response.status_code == 304:
+        first = relative == FIRST_PAGE
+        response = self._get("page", relative, headers, missing_ok=first)
+        if response.status_code == 304 or (first and response.status_code == 404):  # the feed has no page yet: empty
             return None
         return parse_page(_json(response), etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
 

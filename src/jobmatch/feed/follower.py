@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError
@@ -93,6 +93,8 @@ class Follower:
     def _apply(self, chunk: list[FeedItem | MalformedFeedData], *, page_url: str | None, page: FeedPage, items_in_page: int) -> None:
         changes: dict[str, Change] = {}
         skipped = 0
+        if items_in_page < len(page.items):  # validators only for a page applied to its end: a 304 must not hide the rest
+            page = replace(page, etag=None, last_modified=None)
         for item in chunk:
             change = self._resolve(item)
             if change is None:
@@ -142,11 +144,11 @@ class Follower:
         withdrawn = withdrawal(item)
         if withdrawn is not None:
             return withdrawn
-        body = self.client.entry(item.url)
-        if body is None:
-            logger.warning("feed: entry %s is gone (404); skipped", item.uuid)
-            return None
         try:
+            body = self.client.entry(item.url)
+            if body is None:
+                logger.warning("feed: entry %s is gone (404); skipped", item.uuid)
+                return None
             return parse_entry(body, item=item)
         except MalformedFeedData as error:
             logger.warning("feed: skipped a malformed entry: %s", error)
