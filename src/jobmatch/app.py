@@ -72,6 +72,9 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         )
         index = IndexHolder.at(settings.data_dir, model_id=embedder.model_id)
         index.reload_if_changed()
+        if index.snapshot is None:
+            logger.warning("no search index to serve yet: /readyz answers 503 until `jobmatch reindex` has run once "
+                           "(Kubernetes: kubectl create job --from=cronjob/jobmatch-reindex jobmatch-first-index)")
         index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds)
         app.state.jobmatch = AppState(
             settings=settings, engine=engine, session_factory=session_factory, embedder=embedder, index=index,
