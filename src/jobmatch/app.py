@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from threadpoolctl import threadpool_limits
 
-from jobmatch import __version__
+from jobmatch import __version__, tracing
 from jobmatch.admin.api import router as admin_router
 from jobmatch.auth.context import build_access_context
 from jobmatch.auth.rules import check_every_route_has_a_rule
@@ -38,7 +38,6 @@ from jobmatch.search.index_api import router as index_router
 from jobmatch.seekers.api import router as seekers_router
 from jobmatch.settings import Settings
 from jobmatch.state import AppState
-from jobmatch.tracing import instrument
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +83,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         finally:
             index.stop()
             engine.dispose()
+            tracing.shutdown(app)
 
     docs = not settings.is_production
     app = FastAPI(
@@ -119,7 +119,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.include_router(candidates_router, prefix="/v1")
     app.include_router(fairness_router, prefix="/v1")
     check_every_route_has_a_rule(app)
-    instrument(app)
+    tracing.instrument(app)
     return app
 
 

@@ -57,8 +57,8 @@ class FileFormat(StrEnum):
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(envvar="HOST", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the model and the index.")] = 1,
     geonames: Annotated[Path | None, typer.Option(help="Development: load this GeoNames postal-code file when none are loaded.",
                                                   dir_okay=False)] = None,
@@ -69,13 +69,13 @@ def serve(
     In production the API waits for its first index (`/readyz` says so) until `jobmatch reindex` has run.
     """
     from jobmatch.commands import database_url, load_settings
-    from jobmatch.serving import ensure_port_free, prepare_development, run_server
+    from jobmatch.serving import prepare_development, reserve_port, run_server
 
-    ensure_port_free(host, port)
+    listener = reserve_port(host, port)
     settings = load_settings()
     with database_url(settings) as url:
         prepare_development(settings, url, geonames=geonames, build_index=_reindex)
-        run_server(settings, url, host=host, port=port, workers=workers)
+        run_server(settings, url, listener=listener, workers=workers)
 
 
 @db_app.command("upgrade")

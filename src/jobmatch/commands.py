@@ -5,6 +5,7 @@ The heavy imports are inside the functions: every command module imports this on
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 SCHEMA_BEHIND_EXIT = 3
+QUIET_LOGGERS = ("alembic.runtime.plugins", "faiss.loader")
+"""Their INFO lines describe library internals (which plugin, which CPU build), not what the command does."""
 
 
 def load_settings() -> Settings:
@@ -24,6 +27,8 @@ def load_settings() -> Settings:
 
     settings = Settings()
     configure_logging(json_logs=settings.json_logs, level=settings.log_level)
+    for chatty in QUIET_LOGGERS:
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return settings
 
 

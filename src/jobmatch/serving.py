@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import socket
@@ -26,17 +27,20 @@ def step(message: str) -> None:
     typer.echo(f"==> {message}", err=True)
 
 
-def ensure_port_free(host: str, port: int) -> None:
-    """Fail in a second, before the model loads, when another program holds the port."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            reason = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used ({error.strerror})"
-            typer.echo(f"port {port} on {host} {reason}; pick another: `make run PORT=8001` or `jobmatch serve --port 8001`",
-                       err=True)
-            raise typer.Exit(2) from None
+def reserve_port(host: str, port: int) -> socket.socket:
+    """Bind and listen before the model loads: a taken port fails in a second, and nobody takes it while we prepare."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(2048)
+    except OSError as error:
+        listener.close()
+        reason = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used ({error.strerror})"
+        typer.echo(f"port {port} on {host} {reason}; pick another: `make run PORT=8001` or `jobmatch serve --port 8001`", err=True)
+        raise typer.Exit(2) from None
+    listener.set_inheritable(True)  # the worker processes serve on it too
+    return listener
 
 
 def prepare_development(settings: Settings, url: str, *, geonames: Path | None, build_index: BuildIndex) -> None:
@@ -50,6 +54,7 @@ def prepare_development(settings: Settings, url: str, *, geonames: Path | None, 
     engine = make_engine(url)
     try:
         step("migrating the database")
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)  # a line per revision; the step says enough
         migrate.upgrade(engine)
         if settings.demo_on_empty:
             from jobmatch.demo.loader import load_demo_if_empty
@@ -78,21 +83,24 @@ def _load_postal_codes(engine: Engine, geonames: Path) -> None:
             repository.replace_all(session, service.parse_geonames(handle))
 
 
-def run_server(settings: Settings, url: str, *, host: str, port: int, workers: int) -> None:
+def run_server(settings: Settings, url: str, *, listener: socket.socket, workers: int) -> None:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from jobmatch.app import create_app
 
+    host, port = listener.getsockname()[:2]
     app = create_app(settings, database_url=url)
     _announce_when_ready(host, port, web_page=any(getattr(route, "path", None) in ("/", "") for route in app.routes))
     step(f"starting the API on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_config=None)
+        uvicorn.Server(uvicorn.Config(app, log_config=None)).run(sockets=[listener])
         return
     _fresh_metrics_folder(settings)
     # Each worker builds its own app from the environment; the URL may be the embedded server's.
     os.environ["JOBMATCH_DATABASE_URL"] = url
-    uvicorn.run("jobmatch.app:app_from_environment", factory=True, workers=workers, host=host, port=port, log_config=None)
+    config = uvicorn.Config("jobmatch.app:app_from_environment", factory=True, workers=workers, log_config=None)
+    Multiprocess(config, sockets=[listener]).run()
 
 
 def _fresh_metrics_folder(settings: Settings) -> None:
@@ -111,13 +119,16 @@ def _announce_when_ready(host: str, port: int, *, web_page: bool) -> None:
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  (comparing, not binding)
     base = f"http://{local}:{port}"
 
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # a proxy must not answer for us
+
     def wait() -> None:
-        for _ in range(1200):
+        # The port listens from the start, so a request waits in its queue until uvicorn serves it: one long wait each.
+        for _ in range(30):
             try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310  (our own http URL)
+                with direct.open(f"{base}/healthz", timeout=120):
                     break
             except OSError:
-                time.sleep(0.25)
+                time.sleep(1)
         else:
             return
         page = f"web page {base}/, " if web_page else ""

@@ -17,7 +17,6 @@ def instrument(app: FastAPI) -> bool:
     if not os.environ.get(ENDPOINT_ENV):
         return False
     try:
-        from opentelemetry import trace
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
         from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -26,9 +25,16 @@ def instrument(app: FastAPI) -> bool:
     except ImportError:
         logger.warning("%s is set but OpenTelemetry is not installed (pip install 'jobmatch[otel]'); no traces", ENDPOINT_ENV)
         return False
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME", "jobmatch")}))
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME", "jobmatch")}),
+                              shutdown_on_exit=False)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        trace.set_tracer_provider(provider)
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics")
+    app.state.tracer_provider = provider
     return True
+
+
+def shutdown(app: FastAPI) -> None:
+    """Send the spans still waiting and stop exporting; the app's lifespan calls this as it ends."""
+    provider = getattr(app.state, "tracer_provider", None)
+    if provider is not None:
+        provider.shutdown()
