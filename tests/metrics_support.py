@@ -23,5 +23,10 @@ def sample(exposition: str, name: str, **labels: str) -> float | None:
 
 
 def value(exposition: str, name: str, **labels: str) -> float:
-    """Like `sample`, but a counter never incremented counts as 0."""
-    return sample(exposition, name, **labels) or 0.0
+    """The sum over every sample `name` whose labels include `labels` (0 when none): what `sum(...)` would give."""
+    return sum(
+        float(found.value)
+        for family in text_string_to_metric_families(exposition)
+        for found in family.samples
+        if found.name == name and all(found.labels.get(key) == wanted for key, wanted in labels.items())
+    )

@@ -10,7 +10,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,12 +20,6 @@ from jobmatch.geo.cli import geo_app
 from jobmatch.relevance.cli import relevance_app
 from jobmatch.settings import default_data_dir
 from jobmatch.stay_prior.cli import stay_prior_app
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-    from sqlalchemy.orm import Session, sessionmaker
-
-    from jobmatch.settings import Settings
 
 DATA_DIR = os.environ.get("JOBMATCH_DATA_DIR") or str(default_data_dir())
 
@@ -74,7 +68,7 @@ def serve(
     listener = reserve_port(host, port)
     settings = load_settings()
     with database_url(settings) as url:
-        prepare_development(settings, url, geonames=geonames, build_index=_reindex)
+        prepare_development(settings, url, geonames=geonames)
         run_server(settings, url, listener=listener, workers=workers)
 
 
@@ -186,13 +180,14 @@ def reindex(
     from jobmatch.db import migrate
     from jobmatch.db.engine import make_engine
     from jobmatch.metrics.reindex_runs import record_reindex_attempt
+    from jobmatch.reindexing import build_index
 
     settings = load_settings()
     started = time.perf_counter()
     with database_url(settings) as url:
         engine = make_engine(url)
         if migrate.is_current(engine):
-            code = _reindex(settings, engine, full=full, batch_size=batch_size, executor_name=executor, address=address)
+            code = build_index(settings, engine, full=full, batch_size=batch_size, executor_name=executor, address=address)
         else:
             typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
             code = SCHEMA_BEHIND_EXIT
@@ -200,58 +195,6 @@ def reindex(
     outcome = {0: "ok", SCHEMA_BEHIND_EXIT: "schema_behind", 75: "locked"}.get(code, "failed")
     record_reindex_attempt(settings.index_dir, outcome=outcome, seconds=time.perf_counter() - started)
     raise typer.Exit(code)
-
-
-def _reindex(settings: Settings, engine: Engine, *, full: bool, batch_size: int, executor_name: str,
-             address: str | None) -> int:
-    import logging
-
-    from jobmatch.db.engine import make_session_factory
-    from jobmatch.embedding.sentence import load_embedder
-    from jobmatch.search.reindex import ExitCode, ReindexRunning, run_reindex
-    from jobmatch.search.versions import IndexStore
-    from jobmatch.stay_prior.cli import refresh_in_batch
-
-    embedder = load_embedder(settings.embedding_model, query_prefix=settings.embedding_query_prefix,
-                             passage_prefix=settings.embedding_passage_prefix)
-    executor = None
-    if executor_name == "ray":
-        from jobmatch.search.ray_executor import RayExecutor
-
-        executor = RayExecutor(settings, address=address, model_id=embedder.model_id)
-    elif executor_name != "local":
-        typer.echo(f"unknown executor {executor_name!r}: use local or ray", err=True)
-        return int(ExitCode.FAILED)
-    session_factory = make_session_factory(engine)
-    total = _active_postings(session_factory)
-    try:
-        with typer.progressbar(length=total, label="reindexing", file=sys.stderr) as bar:
-            summary = run_reindex(session_factory, embedder=embedder, index_store=IndexStore(settings.index_dir),
-                                  full=full, keep=settings.index_keep_versions, batch_size=batch_size,
-                                  executor=executor, progress=bar.update)
-    except ReindexRunning as error:
-        typer.echo(str(error), err=True)
-        return int(ExitCode.LOCKED)
-    except Exception as error:
-        logging.getLogger("jobmatch.cli").exception("reindex failed; the previous index version keeps serving")
-        typer.echo(json.dumps({"error": f"{type(error).__name__}: {error}"}), err=True)
-        return int(ExitCode.FAILED)
-    # The nightly run also refreshes the stay prior; a failure there keeps the old prior and does not undo the switch.
-    summary["stay_prior"] = refresh_in_batch(session_factory, min_placements=settings.stay_prior_min_placements)
-    typer.echo(json.dumps(summary, indent=2))
-    return int(ExitCode.OK)
-
-
-def _active_postings(session_factory: sessionmaker[Session]) -> int:
-    from datetime import UTC, datetime
-
-    from sqlalchemy import func, select
-
-    from jobmatch.db.tables import PostingRow
-    from jobmatch.postings.repository import is_active
-
-    with session_factory() as session:
-        return int(session.scalar(select(func.count()).select_from(PostingRow).where(is_active(datetime.now(UTC)))) or 0)
 
 
 @index_app.command("status")

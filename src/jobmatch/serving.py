@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -20,7 +19,6 @@ from sqlalchemy import Engine
 from jobmatch.settings import Environment, Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-BuildIndex = Callable[..., int]
 
 
 def step(message: str) -> None:
@@ -43,12 +41,13 @@ def reserve_port(host: str, port: int) -> socket.socket:
     return listener
 
 
-def prepare_development(settings: Settings, url: str, *, geonames: Path | None, build_index: BuildIndex) -> None:
+def prepare_development(settings: Settings, url: str, *, geonames: Path | None) -> None:
     """Development only: migrate, load the demo data and postal codes when missing, build the first index."""
     if settings.environment is not Environment.DEVELOPMENT:
         return
     from jobmatch.db import migrate
     from jobmatch.db.engine import make_engine, make_session_factory
+    from jobmatch.reindexing import build_index
     from jobmatch.search.versions import IndexStore
 
     engine = make_engine(url)
@@ -90,11 +89,10 @@ def run_server(settings: Settings, url: str, *, listener: socket.socket, workers
     from jobmatch.app import create_app
 
     host, port = listener.getsockname()[:2]
-    app = create_app(settings, database_url=url)
-    _announce_when_ready(host, port, web_page=any(getattr(route, "path", None) in ("/", "") for route in app.routes))
+    _announce_when_ready(host, port)
     step(f"starting the API on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
-        uvicorn.Server(uvicorn.Config(app, log_config=None)).run(sockets=[listener])
+        uvicorn.Server(uvicorn.Config(create_app(settings, database_url=url), log_config=None)).run(sockets=[listener])
         return
     _fresh_metrics_folder(settings)
     # Each worker builds its own app from the environment; the URL may be the embedded server's.
@@ -114,7 +112,7 @@ def _fresh_metrics_folder(settings: Settings) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _announce_when_ready(host: str, port: int, *, web_page: bool) -> None:
+def _announce_when_ready(host: str, port: int) -> None:
     """Print one line once `/healthz` answers: where the API is, and where to start."""
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  (comparing, not binding)
     base = f"http://{local}:{port}"
@@ -131,8 +129,17 @@ def _announce_when_ready(host: str, port: int, *, web_page: bool) -> None:
                 time.sleep(1)
         else:
             return
-        page = f"web page {base}/, " if web_page else ""
+        page = f"web page {base}/, " if _serves_a_page(direct, base) else ""
         print(f"jobmatch is ready at {base}: {page}API docs {base}/docs; try the README's curls from `API={base}`",
               file=sys.stderr, flush=True)
 
     threading.Thread(target=wait, name="ready-line", daemon=True).start()
+
+
+def _serves_a_page(opener: urllib.request.OpenerDirector, base: str) -> bool:
+    """Whether `/` answers with HTML: the web app, once it is built."""
+    try:
+        with opener.open(f"{base}/", timeout=10) as response:
+            return response.status == 200 and "text/html" in response.headers.get("Content-Type", "")
+    except OSError:
+        return False
