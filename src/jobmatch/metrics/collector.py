@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,7 +16,7 @@ from jobmatch.db.tables import PostingRow
 from jobmatch.metrics.reindex_runs import OUTCOMES, last_attempt
 from jobmatch.search.holder import IndexHolder
 from jobmatch.search.reindex import last_run
-from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
+from jobmatch.search.snapshot import IndexSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +27,25 @@ def _gauge(name: str, documentation: str, value: float, labels: dict[str, str] |
     return family
 
 
+LAG_ROWS_READ = 10_000
+
+
 def change_feed_lag_seconds(session: Session, snapshot: IndexSnapshot) -> float:
-    """Age of the oldest posting change this process has not read yet; 0 when it has read them all."""
-    seen_until = snapshot.watermark + SYNC_OVERLAP
-    lag = session.scalar(
-        select(func.extract("epoch", func.now() - func.min(PostingRow.updated_at))).where(PostingRow.updated_at > seen_until)
-    )
-    return max(0.0, float(lag or 0.0))
+    """Age of the oldest posting change this process has not applied yet; 0 when it has applied them all.
+
+    Rows after the change feed's position whose content the corpus already holds (a fresh build starts its position a
+    little early) are not behind.
+    """
+    after_time, after_id = snapshot.watermark
+    now, rows = session.scalar(select(func.now())), session.execute(
+        select(PostingRow.id, PostingRow.content_hash, PostingRow.updated_at)
+        .where(tuple_(PostingRow.updated_at, PostingRow.id) > tuple_(after_time, after_id))  # type: ignore[arg-type]
+        .order_by(PostingRow.updated_at, PostingRow.id)
+        .limit(LAG_ROWS_READ)
+    ).all()
+    known = snapshot.corpus.hash_of
+    oldest = next((at for posting_id, content_hash, at in rows if known.get(posting_id, "").partition(":")[0] != content_hash), None)
+    return max(0.0, (now - oldest).total_seconds()) if now is not None and oldest is not None else 0.0
 
 
 class StateCollector(Collector):
@@ -65,7 +77,7 @@ class StateCollector(Collector):
         yield _gauge("jobmatch_index_postings", "Postings searchable in the served version, changes since the build included.",
                      float(snapshot.posting_count))
         yield _gauge("jobmatch_index_postings_waiting_for_vectors", "Changed postings found by their terms, still without a vector.",
-                     float(len(snapshot.pending)))
+                     float(len(snapshot.corpus.waiting_for_vectors())))
 
     def _reindex(self) -> Iterator[Metric]:
         root = self.index.index_store.root
