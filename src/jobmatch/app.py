@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from threadpoolctl import threadpool_limits
 
-from jobmatch import __version__
+from jobmatch import __version__, tracing
 from jobmatch.admin.api import router as admin_router
 from jobmatch.auth.context import build_access_context
 from jobmatch.auth.rules import check_every_route_has_a_rule
@@ -30,6 +30,8 @@ from jobmatch.hardening.query import QueryTextMiddleware
 from jobmatch.health.api import router as health_router
 from jobmatch.logs import RequestContextMiddleware
 from jobmatch.matching.api import router as matching_router
+from jobmatch.metrics.api import router as metrics_router
+from jobmatch.metrics.middleware import MetricsMiddleware
 from jobmatch.placements.api import router as placements_router
 from jobmatch.postings.api import router as postings_router
 from jobmatch.privacy.api import router as me_router
@@ -73,6 +75,9 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         )
         index = IndexHolder.at(settings.data_dir, model_id=embedder.model_id)
         index.reload_if_changed()
+        if index.snapshot is None:
+            logger.warning("no search index to serve yet: /readyz answers 503 until `jobmatch reindex` has run once "
+                           "(Kubernetes: kubectl create job --from=cronjob/jobmatch-reindex jobmatch-first-index)")
         index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds)
         app.state.jobmatch = AppState(
             settings=settings, engine=engine, session_factory=session_factory, embedder=embedder, index=index,
@@ -83,6 +88,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
             index.stop()
             engine.dispose()
             app.state.access.authenticator.close()
+            tracing.shutdown(app)
 
     docs = not settings.is_production
     app = FastAPI(
@@ -105,8 +111,10 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
                            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(MetricsMiddleware)
     install_problem_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(postings_router, prefix="/v1")
     app.include_router(seekers_router, prefix="/v1")
     app.include_router(matching_router, prefix="/v1")
@@ -118,6 +126,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.include_router(candidates_router, prefix="/v1")
     app.include_router(fairness_router, prefix="/v1")
     check_every_route_has_a_rule(app)
+    tracing.instrument(app)
     return app
 
 

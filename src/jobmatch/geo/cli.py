@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from jobmatch.commands import current_database, load_settings
-from jobmatch.db.engine import make_session_factory
-from jobmatch.geo import repository, service
+
+if TYPE_CHECKING:
+    from jobmatch.geo import repository
 
 geo_app = typer.Typer(
     help="Postal-code points (GeoNames, CC BY 4.0) used for distances.",
@@ -39,6 +40,9 @@ def load(
     ] = None,
 ) -> None:
     """Replace all postal codes with those in FILE, in one transaction; prints the count as JSON."""
+    from jobmatch.db.engine import make_session_factory
+    from jobmatch.geo import repository
+
     postal_codes = _read(file)
     settings = load_settings()
     with current_database(settings) as engine, make_session_factory(engine).begin() as session:
@@ -47,6 +51,8 @@ def load(
 
 
 def _read(file: Path | None) -> list[repository.PostalCode]:
+    from jobmatch.geo import service
+
     try:
         if file is not None:
             with file.open(encoding="utf-8") as handle:
@@ -58,6 +64,8 @@ def _read(file: Path | None) -> list[repository.PostalCode]:
 
 
 def _from_pgeocode() -> list[repository.PostalCode]:
+    from jobmatch.geo import service
+
     try:
         import pgeocode
     except ImportError:

@@ -31,6 +31,7 @@ from jobmatch.matching.ranking import Ranking, rank
 from jobmatch.matching.schemas import Explanation, MatchItem, MatchPage, WhyShort
 from jobmatch.matching.stay import Wherever, WishPoint, default_commute_limit
 from jobmatch.matching.weights import effective_importances, fit_model
+from jobmatch.metrics.instruments import observe_match
 from jobmatch.search.documents import seeker_terms
 from jobmatch.search.snapshot import IndexSnapshot
 from jobmatch.seekers.schemas import SeekerIn
@@ -185,6 +186,7 @@ def matches(
     seeker_id: uuid.UUID | None = None,
 ) -> MatchPage:
     """One page of the seeker's ranked list; the page's items go to the exposure log (the fairness report reads it)."""
+    started = time.perf_counter()
     key = query_key(query, snapshot.version)
     offset, generation = decode_cursor(cursor, key=key)
     ranking = ranking_for(session, snapshot, query, generation=generation)
@@ -203,6 +205,7 @@ def matches(
         below_floor=[_item(ranking, int(index), rank_number=0, fit="below_floor", language=language) for index in ranking.below]
         if offset == 0 else [],
     )
+    observe_match(seconds=time.perf_counter() - started, candidates=len(ranking.measured.rows))
     if seeker_id is not None:
         shown = [(seeker_id, item.posting_id, item.rank) for item in page.items]
         exposures.record(session, list_kind=exposures.ListKind.MATCHES, index_version=page.index_version, shown=shown)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch.metrics.instruments import count_postings
 from jobmatch.postings import repository
 from jobmatch.postings.nav import Withdrawn, from_nav
 from jobmatch.postings.schemas import ImportReport, PostingIn, RejectedLine
@@ -161,6 +162,8 @@ class Importer:
                 changed = repository.deactivate_keys(session, withdrawn)
             self.report.updated += len(changed)
             self.report.unchanged += len(withdrawn) - len(changed)
+            count_postings(via="import", outcome="deactivated", count=len(changed))
+            count_postings(via="import", outcome="unchanged", count=len(withdrawn) - len(changed))
             if changed and self.on_written is not None:
                 self.on_written(changed)
 
@@ -176,6 +179,9 @@ class Importer:
         self.report.created += created
         self.report.updated += len(written) - created
         self.report.unchanged += rows - len(written)
+        count_postings(via="import", outcome="created", count=created)
+        count_postings(via="import", outcome="updated", count=len(written) - created)
+        count_postings(via="import", outcome="unchanged", count=rows - len(written))
         if written and self.on_written is not None:
             self.on_written([posting_id for posting_id, _ in written])
 
@@ -189,6 +195,7 @@ class Importer:
 
     def _reject(self, line: int, reason: str) -> None:
         self.report.rejected += 1
+        count_postings(via="import", outcome="rejected", count=1)
         if len(self.report.rejected_lines) < MAX_REPORTED_REJECTIONS:
             self.report.rejected_lines.append(RejectedLine(line=line, reason=reason))
         else:

@@ -153,17 +153,22 @@ def deactivate_expired(session: Session, *, now: datetime) -> list[int]:
 
 
 def deactivate_keys(session: Session, keys: list[tuple[str, str]]) -> list[int]:
-    """Mark the postings with these (source, external_id) inactive; returns the ids that changed."""
+    """Mark the postings with these (source, external_id) inactive and drop their contact data; returns the ids that changed.
+
+    A withdrawn ad may have been stopped and masked at its source: its contact persons (`contactList` of the raw ad)
+    are not kept.
+    """
     if not keys:
         return []
     result = session.execute(
         sql_update(PostingRow)
         .where(
             tuple_(PostingRow.source, PostingRow.external_id).in_(keys),
-            PostingRow.status == PostingStatus.ACTIVE.value,
+            or_(PostingRow.status == PostingStatus.ACTIVE.value, PostingRow.raw.has_key("contactList")),
         )
         # A new hash, so the same ad sent again later (re-published) is written, not skipped as unchanged.
-        .values(status=PostingStatus.INACTIVE.value, updated_at=func.now(), content_hash="withdrawn")
+        .values(status=PostingStatus.INACTIVE.value, updated_at=func.now(), content_hash="withdrawn",
+                raw=PostingRow.raw.op("-", return_type=JSONB)("contactList"))
         .returning(PostingRow.id)
     )
     return [int(row[0]) for row in result]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.commands import current_database, load_settings
-from jobmatch.db.engine import make_session_factory
-from jobmatch.stay_prior import service
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,8 @@ def stay_prior() -> None:
 
 def refresh_in_batch(session_factory: sessionmaker[Session], *, min_placements: int) -> dict[str, Any]:
     """Recompute and replace the table in one transaction; a failure is logged and reported, the old table stays."""
+    from jobmatch.stay_prior import service
+
     try:
         with session_factory.begin() as session:
             return service.refresh(session, min_placements=min_placements)
@@ -37,6 +39,8 @@ def refresh_in_batch(session_factory: sessionmaker[Session], *, min_placements: 
 @stay_prior_app.command("refresh")
 def refresh() -> None:
     """Recompute every published cell from placements and follow-ups; prints a summary as JSON (exit 1 on failure)."""
+    from jobmatch.db.engine import make_session_factory
+
     settings = load_settings()
     with current_database(settings) as engine:
         summary = refresh_in_batch(make_session_factory(engine), min_placements=settings.stay_prior_min_placements)

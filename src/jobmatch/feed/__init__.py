@@ -1,0 +1,1 @@
+"""Follow NAV's public job feed (arbeidsplassen's `pam-stilling-feed`) into the postings table."""
