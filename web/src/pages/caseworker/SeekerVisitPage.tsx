@@ -1,4 +1,5 @@
-import { BodyShort, Box, Heading, Loader, Tag, VStack } from "@navikt/ds-react";
+import { Alert, BodyShort, Box, Heading, Loader, Tag, VStack } from "@navikt/ds-react";
+import { ProblemError } from "../../api/client";
 import { useMatches, useSeeker } from "../../api/queries";
 import { ExplanationView } from "../../components/ExplanationView";
 import { MatchList } from "../../components/MatchList";
@@ -48,6 +49,14 @@ function SeekerOverview({ seekerId, purpose }: { seekerId: string; purpose: stri
       </VStack>
       {seeker.isPending ? (
         <Loader title={t("loading")} />
+      ) : seeker.error instanceof ProblemError && [403, 404].includes(seeker.error.status) ? (
+        <Alert variant="error" role="alert">
+          <VStack gap="space-8">
+            <BodyShort weight="semibold">{t("seekerRefused")}</BodyShort>
+            <BodyShort>{t("seekerRefusedWhy")}</BodyShort>
+            {seeker.error.problem.detail && <BodyShort size="small">{seeker.error.problem.detail}</BodyShort>}
+          </VStack>
+        </Alert>
       ) : seeker.error ? (
         <ProblemMessage error={seeker.error} onRetry={() => void seeker.refetch()} />
       ) : (
