@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 // Browser tests against a real `jobmatch serve` (e2e/serve.sh) in the system's Chromium: no browser is downloaded.
-const port = Number(process.env.E2E_PORT ?? 8765);
+const port = Number(process.env.E2E_PORT ?? 8799);
 // Commute distances need postal-code coordinates: GeoNames' file where `make run` finds it, else a six-code sample.
 const geonames = path.resolve(process.env.GEONAMES ?? "../../shared/data/geo-no/NO.txt");
 process.env.E2E_COMMUTE_KNOWN = existsSync(geonames) ? "1" : "";

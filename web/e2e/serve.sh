@@ -4,7 +4,7 @@
 # The hashing embedder keeps the first index build to seconds (JOBMATCH_E2E_EMBEDDING_MODEL= uses the bundled model).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-port="${1:-8765}"
+port="${1:-8799}"
 geonames="${2:-}"
 [ -f "$geonames" ] || geonames="$root/tests/fixtures/postal_codes_sample.txt"
 data="$(mktemp -d -t jobmatch-e2e.XXXXXX)"
