@@ -125,6 +125,24 @@ test("the sign-in page, the profile and the privacy page work by keyboard and pa
   await expectAccessible(page);
   await screenshot(page, "profile");
 
+  // A failed save keeps what was typed; the next save sends it.
+  const summary = page.getByLabel("Om meg");
+  const typed = "Jeg vil jobbe med mennesker, gjerne i Bergen.";
+  await summary.fill(typed);
+  await page.route("**/v1/seekers/*", (route) =>
+    route.request().method() === "PUT"
+      ? route.fulfill({ status: 503, contentType: "application/problem+json", headers: { "Retry-After": "5" },
+        body: JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail: "the search index is being built" }) })
+      : route.fallback());
+  await page.getByRole("button", { name: "Lagre profilen" }).click();
+  await expect(page.getByText("Profilen ble ikke lagret. Det du skrev, er tatt vare på.")).toBeVisible();
+  await expect(page.getByText("Prøv igjen om litt.")).toBeVisible();
+  await expect(summary).toHaveValue(typed);
+  await page.unroute("**/v1/seekers/*");
+  await page.getByRole("button", { name: "Lagre profilen" }).click();
+  await expect(page.getByText("Profilen er lagret.")).toBeVisible();
+  await expect(summary).toHaveValue(typed);
+
   await page.getByRole("link", { name: "Mine data" }).click();
   await expect(page.getByRole("heading", { name: "Mine data" })).toBeVisible();
   await expectAccessible(page);

@@ -15,7 +15,8 @@ export function SeekersPage() {
   const demo = useDemoUsers();
   const [, navigate] = useLocation();
   const [seekerId, setSeekerId] = useState("");
-  useEffect(forgetAll, []); // eslint-disable-line react-hooks/exhaustive-deps -- a new visit starts here
+  // Coming back to the list ends every visit: the next seeker needs a purpose of its own.
+  useEffect(forgetAll, []);
   const mine = (demo.data?.items ?? []).filter((user) => user.role === "seeker" && user.unit === session?.unit && user.seeker_id);
   return (
     <VStack gap="space-24">
