@@ -36,6 +36,10 @@ export function useWhatIf(profile: Partial<Record<StayFactor, Importance>>) {
     },
     [overrides, profile, location, navigate],
   );
+  const apply = useCallback(
+    (more: Overrides) => navigate(`${location}${overridesSearch({ ...overrides, ...more })}`, { replace: true }),
+    [overrides, location, navigate],
+  );
   const reset = useCallback(() => navigate(location, { replace: true }), [location, navigate]);
-  return { overrides, setLevel, reset, active: Object.keys(overrides).length > 0 };
+  return { overrides, setLevel, apply, reset, active: Object.keys(overrides).length > 0 };
 }

@@ -54,7 +54,10 @@ export function ExplanationView({ seekerId, postingId, overrides, backHref, purp
               </VStack>
             </Alert>
           )}
-          {explanation.data.outcome === "not_retrieved" && <Alert variant="info">{t("notRetrieved")}</Alert>}
+          {explanation.data.outcome === "below_floor" && <Alert variant="info">{t("notRetrieved")}</Alert>}
+          {explanation.data.removed_by.length === 0 && (
+            <BodyShort>{t("fitProbability", { percent: Math.round(explanation.data.fit_probability * 100) })}</BodyShort>
+          )}
           {explanation.data.score !== null && (
             <Box padding="space-16" borderWidth="1" borderRadius="12">
               <VStack gap="space-8">

@@ -1,10 +1,15 @@
 import { BodyShort, Box, Button, Detail, Heading, HStack, Link as AkselLink, List, Tag, VStack } from "@navikt/ds-react";
 import { Link } from "wouter";
 import type { Schemas } from "../api/client";
+import type { MessageKey } from "../i18n/messages";
 import { useI18n } from "../i18n/i18n";
-import { PostingPlace } from "./PostingPlace";
+type Item = Schemas["MatchItem"];
 
-type Item = Schemas["MatchItem"] & { place?: string | null };
+const FIT: Record<Item["fit"], { key: MessageKey; variant: "success" | "info" | "neutral" }> = {
+  strong: { key: "fitStrong", variant: "success" },
+  possible: { key: "fitPossible", variant: "info" },
+  below_floor: { key: "fitBelowFloor", variant: "neutral" },
+};
 
 export interface SeekerActions {
   saved: Set<number>;
@@ -13,15 +18,16 @@ export interface SeekerActions {
 }
 
 /** Matches in the API's order: title, employer, place, the summary reasons; the seeker's own actions when given. */
-export function MatchList({ items, explainHref, actions, headingLevel = "3" }: {
+export function MatchList({ items, explainHref, actions, label, headingLevel = "3" }: {
   items: Item[];
   explainHref: (item: Item) => string;
   actions?: SeekerActions;
+  label?: string;
   headingLevel?: "2" | "3";
 }) {
   const { t } = useI18n();
   return (
-    <ol className="match-list" aria-label={t("navMatches")}>
+    <ol className="match-list" aria-label={label ?? t("navMatches")}>
       {items.map((item) => {
         const headingId = `match-${item.posting_id}`;
         const saved = actions?.saved.has(item.posting_id) ?? false;
@@ -36,8 +42,14 @@ export function MatchList({ items, explainHref, actions, headingLevel = "3" }: {
                   <Detail>{t("rank", { rank: item.rank })}</Detail>
                 </HStack>
                 <BodyShort>
-                  {item.employer ?? t("unknownEmployer")} · <PostingPlace postingId={item.posting_id} place={item.place} />
+                  {item.employer ?? t("unknownEmployer")} · {item.place ?? t("unknownPlace")}
                 </BodyShort>
+                <HStack gap="space-8" align="center">
+                  <Tag size="xsmall" variant={FIT[item.fit].variant}>
+                    {t(FIT[item.fit].key)}
+                  </Tag>
+                  <Detail>{t("fitProbability", { percent: Math.round(item.fit_probability * 100) })}</Detail>
+                </HStack>
                 {item.summary_reasons.length > 0 && (
                   <List size="small">
                     {item.summary_reasons.map((reason) => (

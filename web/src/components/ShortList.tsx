@@ -1,36 +1,32 @@
 import { Alert, BodyShort, Button, Heading, VStack } from "@navikt/ds-react";
 import type { Schemas } from "../api/client";
 import { useI18n } from "../i18n/i18n";
-import { factorNames, STAY_FACTORS, type Importance, type StayFactor } from "../i18n/vocab";
+import { words } from "../i18n/vocab";
+import { parseOverrides } from "../whatIf";
+import type { Overrides } from "../api/queries";
 
-const SHORT = 5;
-
-/** When few or no postings fit: say so, and offer to relax each `must` as a what-if. */
-export function ShortList({ page, levels, onRelax }: {
-  page: Schemas["MatchPage"];
-  levels: Partial<Record<StayFactor, Importance>>;
-  onRelax: (factor: StayFactor, level: Importance) => void;
-}) {
+/** Why the list is short or empty, as the API says, with each relaxation it names offered as a what-if. */
+export function ShortList({ whyShort, onRelax }: { whyShort: Schemas["WhyShort"]; onRelax: (overrides: Overrides) => void }) {
   const { t, lang } = useI18n();
-  if (page.total >= SHORT) return null;
-  const musts = STAY_FACTORS.filter((factor) => levels[factor] === "must");
   return (
-    <Alert variant={page.total === 0 ? "warning" : "info"}>
+    <Alert variant={whyShort.nothing_fits ? "warning" : "info"}>
       <VStack gap="space-8">
         <Heading level="3" size="xsmall">
-          {t(page.total === 0 ? "nothingFits" : "shortList")}
+          {t(whyShort.nothing_fits ? "nothingFits" : "shortList")}
         </Heading>
-        {musts.length > 0 && (
-          <>
+        <BodyShort>{words(whyShort.why, lang)}</BodyShort>
+        {whyShort.relaxations.length > 0 && (
+          <VStack gap="space-8" align="start">
             <BodyShort>{t("relaxIntro")}</BodyShort>
-            <VStack gap="space-8" align="start">
-              {musts.map((factor) => (
-                <Button key={factor} size="small" variant="secondary" onClick={() => onRelax(factor, "high")}>
-                  {t("relaxOne", { factor: factorNames[factor][lang] })}
+            {whyShort.relaxations.map((relaxation) => (
+              <VStack key={relaxation.rule} gap="space-4" align="start">
+                <BodyShort size="small">{words(relaxation.why, lang)}</BodyShort>
+                <Button size="small" variant="secondary" onClick={() => onRelax(parseOverrides(relaxation.relax_with))}>
+                  {t("relaxTry", { adds: relaxation.adds })}
                 </Button>
-              ))}
-            </VStack>
-          </>
+              </VStack>
+            ))}
+          </VStack>
         )}
       </VStack>
     </Alert>

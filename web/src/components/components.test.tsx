@@ -8,6 +8,7 @@ import type { Lang } from "../i18n/vocab";
 import { FactorSelect } from "./FactorSelect";
 import { ProblemMessage } from "./ProblemMessage";
 import { ScoreChart } from "./ScoreChart";
+import { ShortList } from "./ShortList";
 
 const wrap = (ui: ReactNode, lang: Lang = "nb") => render(<I18nProvider initial={lang}>{ui}</I18nProvider>);
 
@@ -62,5 +63,26 @@ describe("FactorSelect", () => {
     expect(within(select).getAllByRole("option").map((option) => option.textContent)).toEqual(["Må", "Høy", "Middels", "Lav", "Ingen"]);
     await userEvent.selectOptions(select, "Må");
     expect(onChange).toHaveBeenCalledWith("must");
+  });
+});
+
+describe("ShortList", () => {
+  it("says why nothing fits and offers the API's relaxation as a what-if", async () => {
+    const onRelax = vi.fn();
+    const why = { no: "Ingenting passer.", en: "Nothing fits." };
+    wrap(
+      <ShortList
+        onRelax={onRelax}
+        whyShort={{
+          nothing_fits: true, field_total: 12, why,
+          relaxations: [{ rule: "must.commute", factor: "commute", removed: 9, adds: 7, relax_with: "importance=commute:high",
+            why: { no: "Reisevei fjerner 9.", en: "Commute removes 9." } }],
+        }}
+      />,
+    );
+    expect(screen.getByRole("heading", { name: "Ingen stillinger passer nå" })).toBeInTheDocument();
+    expect(screen.getByText("Reisevei fjerner 9.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Prøv uten dette kravet (7 flere)" }));
+    expect(onRelax).toHaveBeenCalledWith({ commute: "high" });
   });
 });

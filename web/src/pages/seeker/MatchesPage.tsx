@@ -102,7 +102,7 @@ function Matches({ own }: { own: OwnProfile }) {
             <Heading level="2" size="small" id="list-heading">
               {t("matchCount", { count: first?.total ?? 0 })}
             </Heading>
-            {first && <ShortList page={first} levels={levels} onRelax={(factor, level) => whatIf.setLevel(factor, level)} />}
+            {first?.why_short && <ShortList whyShort={first.why_short} onRelax={whatIf.apply} />}
             <MatchList
               items={items}
               explainHref={explainHref}
@@ -121,6 +121,17 @@ function Matches({ own }: { own: OwnProfile }) {
                   {t("more")}
                 </Button>
               </div>
+            )}
+            {first && first.below_floor.length > 0 && (
+              <section aria-labelledby="below-floor-heading">
+                <VStack gap="space-12">
+                  <Heading level="2" size="small" id="below-floor-heading">
+                    {t("belowFloor")}
+                  </Heading>
+                  <BodyShort>{t("belowFloorIntro")}</BodyShort>
+                  <MatchList items={first.below_floor} explainHref={explainHref} label={t("belowFloor")} />
+                </VStack>
+              </section>
             )}
           </VStack>
         </section>
