@@ -63,7 +63,7 @@ def test_app_paths_get_the_page_and_api_paths_stay_the_api(client: TestClient, t
         assert "script-src 'self'" in page.headers["content-security-policy"]
     assert web.get("/favicon.svg").text == "<svg/>"
     escape = WebAppFallback(tmp_path, not_found=web.app.router.default.not_found).response_for("/../../pyproject.toml")  # type: ignore[attr-defined]
-    assert getattr(escape, "path", None) == str(tmp_path.resolve() / "index.html")  # never a file outside dist
+    assert str(getattr(escape, "path", "")) == str(tmp_path.resolve() / "index.html")  # never a file outside dist
     missing = web.get("/v1/no-such-thing")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
