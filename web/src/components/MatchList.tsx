@@ -26,6 +26,7 @@ export function MatchList({ items, explainHref, actions, label, headingLevel = "
   headingLevel?: "2" | "3";
 }) {
   const { t } = useI18n();
+  if (items.length === 0) return null;
   return (
     <ol className="match-list" aria-label={label ?? t("navMatches")}>
       {items.map((item) => {
@@ -39,7 +40,7 @@ export function MatchList({ items, explainHref, actions, label, headingLevel = "
                   <Heading level={headingLevel} size="small" id={headingId}>
                     {item.title}
                   </Heading>
-                  <Detail>{t("rank", { rank: item.rank })}</Detail>
+                  {item.fit !== "below_floor" && <Detail>{t("rank", { rank: item.rank })}</Detail>}
                 </HStack>
                 <BodyShort>
                   {item.employer ?? t("unknownEmployer")} · {item.place ?? t("unknownPlace")}
