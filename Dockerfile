@@ -1,4 +1,13 @@
 # jobmatch API image: the package, its CPU-only PyTorch and the embedding model baked in (nothing downloads at run time).
+# The web app is built in a Node stage and copied into the package, which serves it at /.
+FROM node:20-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY openapi.yaml /src/openapi.yaml
+COPY web ./
+RUN npm run build
+
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
@@ -8,6 +17,7 @@ RUN /opt/jobmatch/bin/pip install --index-url https://download.pytorch.org/whl/c
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY migrations ./migrations
+COPY --from=web /src/src/jobmatch/web/dist ./src/jobmatch/web/dist
 # Without the `embedded` extra: production always has JOBMATCH_DATABASE_URL, so the image carries no PostgreSQL of its own.
 # With `otel`: traces go out when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 RUN /opt/jobmatch/bin/pip install ".[otel]" \

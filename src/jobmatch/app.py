@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 from jobmatch import __version__, tracing
 from jobmatch.admin.api import router as admin_router
 from jobmatch.auth.context import build_access_context
+from jobmatch.auth.dev_api import router as dev_router
 from jobmatch.auth.rules import check_every_route_has_a_rule
 from jobmatch.candidates.api import router as candidates_router
 from jobmatch.db import migrate
@@ -41,6 +42,7 @@ from jobmatch.search.index_api import router as index_router
 from jobmatch.seekers.api import router as seekers_router
 from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, Settings, read_settings
 from jobmatch.state import AppState
+from jobmatch.web.serve import mount_web_app
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +127,11 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.include_router(placements_router, prefix="/v1")
     app.include_router(candidates_router, prefix="/v1")
     app.include_router(fairness_router, prefix="/v1")
+    if settings.dev_tokens_enabled:
+        app.include_router(dev_router, prefix="/v1")
     check_every_route_has_a_rule(app)
     tracing.instrument(app)
+    mount_web_app(app)
     return app
 
 
