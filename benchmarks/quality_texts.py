@@ -107,12 +107,29 @@ def as_written(label: str, rng: random.Random) -> str:
     return label
 
 
-def skills_for(occupation: Occupation, rng: random.Random, count: int) -> list[str]:
-    """`count` skills, drawn mostly from the first (essential) ones."""
+LEADING_VERBS = frozenset("""
+adapt adhere administer advise analyse apply arrange assess assist attend build calculate carry check clean collaborate
+communicate comply conduct control coordinate create deal deliver demonstrate design develop ensure establish evaluate
+execute follow handle help identify implement inspect install instruct interact keep liaise maintain manage measure
+monitor negotiate operate organise oversee perform plan prepare present process promote provide recognise record report
+repair respond review select sell set show solve supervise support teach test train undertake use work write
+""".split())
+
+
+def skills_for(occupation: Occupation, rng: random.Random, count: int, *, essential_first: bool) -> list[str]:
+    """`count` skills: postings list the first (essential) ones first, seekers any of the occupation's skills."""
     pool = list(occupation.skills_en)
-    head = pool[: max(count, 8)]
+    head = pool[: max(count, 8)] if essential_first else pool
     chosen = rng.sample(head, k=min(count, len(head)))
     return chosen + ["good communication"] * (count - len(chosen))
+
+
+def in_own_words(skill: str, rng: random.Random) -> str:
+    """A skill as a person writes it: often without ESCO's leading verb ("execute vehicle maintenance" -> "vehicle maintenance")."""
+    first, _, rest = skill.partition(" ")
+    if rest and first in LEADING_VERBS and rng.random() < 0.6:
+        return rest
+    return skill
 
 
 def capitalised(text: str) -> str:
@@ -130,7 +147,7 @@ def make_posting(occupation: Occupation, key: str, place: Place, rng: random.Ran
         capitalised(label), capitalised(label), f"{capitalised(label)} – {'fast stilling' if permanent else 'vikariat'}",
         f"Vi søker {label}", f"{capitalised(label)} til {employer}", f"{capitalised(label)} i {place.municipality}",
     ))
-    skills = skills_for(occupation, rng, min(8, max(3, len(occupation.skills_en))))
+    skills = skills_for(occupation, rng, min(8, max(3, len(occupation.skills_en))), essential_first=True)
     sentences = [part.strip() + "." for part in occupation.description_en.split(". ") if part.strip()]
     description = " ".join(sentences[: rng.randint(1, 3)]).replace("..", ".")
     body: dict[str, Any] = {
@@ -191,7 +208,7 @@ def make_seeker(answer: Occupation, older: Occupation, wish_kind: str, sample: l
         named_by = "label"
     years, older_years = rng.randint(1, 25), rng.randint(1, 10)
     place = home.municipality.title()
-    a, b, c = skills_for(answer, rng, 3)
+    a, b, c = (in_own_words(skill, rng) for skill in skills_for(answer, rng, 3, essential_first=False))
     title = None
     if english:
         title = rng.choice((answer.label_en, *answer.alt_labels_en[:4])) if named_by == "english_label" else None
