@@ -127,7 +127,8 @@ def skills_for(occupation: Occupation, rng: random.Random, count: int, *, essent
 def in_own_words(skill: str, rng: random.Random) -> str:
     """A skill as a person writes it: often without ESCO's leading verb ("execute vehicle maintenance" -> "vehicle maintenance")."""
     first, _, rest = skill.partition(" ")
-    if rest and first in LEADING_VERBS and rng.random() < 0.6:
+    object_first = rest.split(" ", 1)[0] not in ("of", "with", "to", "for", "in", "on", "at", "the", "a", "an", "and", "that")
+    if first in LEADING_VERBS and " " in rest and object_first and rng.random() < 0.6:
         return rest
     return skill
 
