@@ -232,7 +232,7 @@ class Profile:
             raise RuntimeError(f"{created.status_code} {created.text[:300]}")
         self.id = created.json()["id"]
 
-    def ranked(self, limit: int = 100) -> list[int]:
+    def ranked(self, limit: int = 40) -> list[int]:
         response = self.api.http.get(f"/v1/seekers/{self.id}/matches", params={"limit": limit}, headers=self.headers)
         response.raise_for_status()
         return [int(item["posting_id"]) for item in response.json()["items"]]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +41,7 @@ import lexical_melo
 import numpy as np
 import numpy.typing as npt
 import quality_data as data
+from bench_support import stop_on_signal
 from quality_baselines import DenseModel, Matrix, char_tfidf, log, naive_fusion, zscore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -251,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "quality.json")
     arguments = parser.parse_args(argv)
     arguments.model = arguments.model or ["default"]
+    signal.signal(signal.SIGTERM, stop_on_signal)  # stop the server on the way out
     command = " ".join(["benchmarks/quality.py", *(argv if argv is not None else sys.argv[1:])])
     started = time.perf_counter()
     graded = data.from_arguments(arguments)
