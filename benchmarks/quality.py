@@ -94,7 +94,7 @@ def through_api(graded: data.GradedSet, rows: list[int], arguments: argparse.Nam
     name, query_prefix, passage_prefix = parse_model(arguments.api_model)
     geonames = arguments.shared_data / "geo-no" / "NO.txt"
     with serve(arguments.database_url, model=name, query_prefix=query_prefix, passage_prefix=passage_prefix,
-               geonames=geonames) as jobmatch:
+               geonames=geonames, keep_database=arguments.keep_database) as jobmatch:
         started = time.perf_counter()
         ids = jobmatch.import_postings([posting.body for posting in graded.postings])
         log(f"imported {len(ids)} postings in {time.perf_counter() - started:.0f} s")
@@ -247,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                                                                "(default: the bundled MiniLM)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE, help="a scratch PostgreSQL database: its schema is dropped")
     parser.add_argument("--no-api", action="store_true", help="skip jobmatch through the API")
+    parser.add_argument("--keep-database", action="store_true",
+                        help="reuse the database's schema and stored vectors from an earlier run (same model) instead of dropping it")
     parser.add_argument("--no-melo", action="store_true", help="skip MELO nor_q_no_c_no")
     parser.add_argument("--judgments", type=Path, default=None, help="also write the judgments JSONL here (docs/relevance-data.md)")
     parser.add_argument("--vector-cache", type=Path, default=None, help="reuse baseline vectors across runs (keyed by model and texts)")

@@ -112,9 +112,11 @@ class Jobmatch:
 
 @contextmanager
 def serve(database_url: str, *, model: str | None, query_prefix: str, passage_prefix: str,
-          geonames: Path | None) -> Iterator[Jobmatch]:
-    """A fresh schema in `database_url`, a data folder of its own, and `jobmatch serve` on a free port until the block ends."""
-    reset_database(database_url)
+          geonames: Path | None, keep_database: bool = False) -> Iterator[Jobmatch]:
+    """A fresh schema in `database_url` (or the one there, migrated), a data folder of its own, and `jobmatch serve` on a
+    free port until the block ends. Keeping the database keeps the stored vectors, so a rerun embeds only what changed."""
+    if not keep_database:
+        reset_database(database_url)
     with tempfile.TemporaryDirectory(prefix="jobmatch-quality-") as folder:
         data_dir = Path(folder)
         env = {**os.environ, "JOBMATCH_DATABASE_URL": database_url, "JOBMATCH_DATA_DIR": str(data_dir),
@@ -124,7 +126,7 @@ def serve(database_url: str, *, model: str | None, query_prefix: str, passage_pr
         if model and model != "default":
             env["JOBMATCH_EMBEDDING_MODEL"] = model
         subprocess.run([*JOBMATCH, "db", "upgrade"], env=env, check=True, capture_output=True)
-        if geonames is not None and geonames.is_file():
+        if geonames is not None and geonames.is_file() and not keep_database:
             subprocess.run([*JOBMATCH, "geo", "load", str(geonames)], env=env, check=True, capture_output=True)
         dev.ensure_dev_keys(data_dir)  # before the server starts, so both read the same key
         port = free_port()
@@ -132,7 +134,7 @@ def serve(database_url: str, *, model: str | None, query_prefix: str, passage_pr
         server = subprocess.Popen([*JOBMATCH, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                                   stderr=(data_dir / "server.log").open("w"))
         try:
-            deadline = time.monotonic() + 300
+            deadline = time.monotonic() + 3600  # the server builds its first index before it answers
             while time.monotonic() < deadline:
                 if server.poll() is not None:
                     raise RuntimeError(f"jobmatch serve exited: {(data_dir / 'server.log').read_text()[-2000:]}")
