@@ -1,32 +1,35 @@
-"""Does learning from feedback and placements help? Simulated seekers and placements, ranked by the product code.
+"""Does learning from feedback and placements help people who do not behave like the rules? A simulation through the REST API.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/feedback_sim.py --out benchmarks/out/feedback_sim.json
+    createdb -h 127.0.0.1 -U postgres jm_bench_fb
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/feedback_sim.py --database-url postgresql://postgres@127.0.0.1/jm_bench_fb
 
-Everything runs in-process on a real PostgreSQL (an embedded server in a temp folder, or --database-url naming a scratch
-database whose schema is dropped and rebuilt) with the hashing embedder. Rankings come from
-`jobmatch.matching.ranking.rank_postings` on an index built by `run_reindex`, events and suggestions from
-`jobmatch.feedback.service`, placements and follow-ups from `jobmatch.placements.service`, the prior from
-`jobmatch.stay_prior.service.refresh` (k = 5): this script only plays the people.
+`jobmatch serve` runs on a scratch database (its schema is dropped) with GeoNames postal codes; postings are imported
+through the API and indexed by `jobmatch reindex`; people create their profiles, read their matches, record events, decide
+on suggestions, and the admin records placements and follow-ups, all over HTTP; `jobmatch stay-prior refresh` builds the
+prior. This script only plays the people; their behaviour is the model below, not the product's rules.
 
-The market (synthetic, seeded): postings of 7 occupations in 3 regions (real GeoNames postal codes within 60 km of
-Bergen, Oslo and Trondheim), each at one of 4 employers per occupation and region, every employer with a hidden
-12-month retention rate r ~ Beta(3, 2).
+The market (seeded): postings of 7 occupations around Bergen, Oslo and Trondheim (GeoNames postal codes within 60 km),
+each at one of 4 employers per occupation and region; each employer has a hidden quality (a logit ~ N(0, 0.8)).
 
-Seekers have a hidden truth: an occupation, a home, a commute limit (10, 20 or 30 km), hours they will not work, whether
-only a permanent job will do, and maybe a wished extent. They declare what seekers usually declare: the occupation, their
-home (50 km), experience and skills, and at most a low or medium importance for commute (nothing else). A posting is
-relevant iff it meets the whole truth.
+A person has a hidden truth: an occupation, a home, a commute limit (10/20/30 km), hours they will not work, maybe a need
+for a permanent job or a wished extent, and a personal propensity to stay (logit ~ N(0, 0.8)). A posting is right for them
+iff it meets the whole truth. They declare what people usually declare: a sentence about their work, their home
+(within 50 km) and at most a low or medium importance for commute.
 
-1. Feedback. A seeker goes through their list (top 10, re-ranked after each pass; further down once all ten are seen) and
-   records one event per posting they have not acted on: `saved` when it is relevant, otherwise `dismissed` with the
-   first reason the truth gives (not_for_me, too_far, wrong_hours, not_permanent, wrong_extent). A suggestion is accepted
-   when it agrees with the truth, rejected otherwise. Precision@10 after 0, 5 and 20 events against the declared-only
-   ranking; the ablation rejects every suggestion (what the dismissal rule alone does).
-2. Stay prior. A history of placements at random postings, each followed up at 12 months and staying with the employer's
-   hidden probability, then the prior refresh. For each seeker's declared profile, with the prior on and off
-   (`use_stay_prior`): the mean hidden retention of the top 10 postings (the expected 12-month stay rate of a job picked
-   from them), that of the best-ranked relevant posting (the job they would take), and precision@10 — for the declared
-   profiles, and for the same seekers after their 20 events with suggestions accepted.
+1. Feedback. A person reads the next unseen postings of their list, ten at a time (re-read after each ten), and per posting:
+   - right for them: saves it (p 0.8), else passes without an event;
+   - not right: dismisses it (p 0.85), else passes. The reason is one of the reasons that apply, picked at random (p 0.65),
+     a reason that does not apply (p 0.15), or `other` with a note (p 0.2).
+   - a suggestion: accepted with p 0.7 when it agrees with the truth, p 0.2 when it does not; else rejected.
+   Precision of the next 10 unseen postings after the person has looked at 5 and 20 postings, in three arms per person
+   (each its own profile): scrolling only (no events), dismissals with every suggestion rejected, dismissals with
+   suggestions decided as above. Each gain is against the arm one step simpler, at the same number of postings looked at.
+2. Stay prior. History: past people each take up to 3 jobs from the top of their own list as the API served it (selection
+   bias: placements follow what was ranked), the first ones right for them. Staying 12 months happens with probability
+   sigmoid(0.6 + employer quality + personal propensity - 1.5 x commute / limit - 1.0 x unwanted hours): commute and the
+   person confound the employer. Then, for fresh people, with the prior on and off (`use_stay_prior`, same profile):
+   the true stay probability of the job they would take (the first right posting in their list), of the top 10, and
+   precision@10.
 """
 
 from __future__ import annotations
@@ -37,82 +40,43 @@ import math
 import random
 import signal
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_support import database, stop_on_signal
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session, sessionmaker
-
-from jobmatch.auth.principal import Principal, Role
-from jobmatch.db import migrate
-from jobmatch.db.engine import make_engine, make_session_factory
-from jobmatch.db.tables import PostalCodeRow
-from jobmatch.embedding.fake import HashingEmbedder
-from jobmatch.feedback import service as feedback
-from jobmatch.feedback.schemas import DismissReason, EventIn, EventKind, SuggestionOut
-from jobmatch.geo.service import haversine_km, load_file
-from jobmatch.matching import service as matching
-from jobmatch.matching.ranking import rank_postings
-from jobmatch.placements import service as placements
-from jobmatch.placements.schemas import FollowUpIn, LeftBecause, PlacementIn
-from jobmatch.postings import service as postings
-from jobmatch.postings.schemas import Employer, Location, Occupation, PostingIn
-from jobmatch.search.reindex import run_reindex
-from jobmatch.search.snapshot import IndexSnapshot
-from jobmatch.search.versions import IndexStore
-from jobmatch.seekers import service as seekers
-from jobmatch.seekers.schemas import Experience, SeekerIn, SeekerSkill, WishedLocation, Wishes
-from jobmatch.stay_prior import service as stay_prior
-from jobmatch.vocab import EngagementType, Extent, Importance, OccupationSystem, StayFactor, WorkHours
+import numpy as np
+from bench_support import stop_on_signal
+from quality_api import Jobmatch, log, serve
 
 REPO = Path(__file__).resolve().parents[1]
-GEONAMES = REPO.parent / "shared" / "data" / "geo-no" / "NO.txt"
+SHARED_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1/jm_bench_fb"
 TOP = 10
 CHECKPOINTS = (5, 20)
 DECLARED_KM = 50.0
-K = 5
-SERVICE = Principal(role=Role.SERVICE, issuer="feedback-sim", subject="feedback-sim")
-D, E, N, W, S = WorkHours.DAY, WorkHours.EVENING, WorkHours.NIGHT, WorkHours.WEEKEND, WorkHours.SHIFT
-
-
-@dataclass(frozen=True)
-class Job:
-    code: str
-    label: str
-    titles: tuple[str, ...]
-    skills: tuple[str, ...]
-
-    @property
-    def occupation(self) -> Occupation:
-        return Occupation(system=OccupationSystem.STYRK08, code=self.code, label=self.label)
-
+REASONS = ("not_for_me", "too_far", "wrong_hours", "not_permanent", "wrong_extent")
+ARMS = ("scrolling only", "dismissals, suggestions rejected", "dismissals + suggestions")
 
 JOBS = (
-    Job("2223", "Sykepleiere", ("Sykepleier", "Sykepleier til sengepost"),
-        ("sykepleie", "legemiddelhåndtering", "klinisk observasjon", "dokumentasjon", "pasientkommunikasjon")),
-    Job("5321", "Helsefagarbeidere", ("Helsefagarbeider", "Helsefagarbeider i hjemmetjenesten"),
-        ("pleie og omsorg", "personlig stell", "dokumentasjon", "samarbeid med pårørende", "demensomsorg")),
-    Job("8332", "Lastebil- og trailersjåfører", ("Lastebilsjåfør", "Sjåfør distribusjon"),
-        ("førerkort klasse C", "varelevering", "sikring av last", "kjøre- og hviletid", "truckførerbevis")),
-    Job("5120", "Kokker", ("Kokk", "Kokk til kantine"),
-        ("matlaging", "menyplanlegging", "hygiene", "bestilling av varer", "allergener")),
-    Job("5223", "Butikkmedarbeidere", ("Butikkmedarbeider", "Selger i butikk"),
-        ("kundeservice", "kassearbeid", "varepåfylling", "salg", "vareeksponering")),
-    Job("7115", "Tømrere og snekkere", ("Tømrer", "Snekker"),
-        ("tømrerfag", "forskaling", "lese tegninger", "HMS", "etterisolering")),
-    Job("5311", "Barnehageassistenter", ("Barnehageassistent", "Pedagogisk medarbeider"),
-        ("barns utvikling", "lek og læring", "samarbeid med foreldre", "språkstimulering", "observasjon")),
+    ("2223", "Sykepleiere", ("Sykepleier", "Sykepleier til sengepost"),
+     ("sykepleie", "legemiddelhåndtering", "klinisk observasjon", "dokumentasjon", "pasientkommunikasjon")),
+    ("5321", "Helsefagarbeidere", ("Helsefagarbeider", "Helsefagarbeider i hjemmetjenesten"),
+     ("pleie og omsorg", "personlig stell", "dokumentasjon", "samarbeid med pårørende", "demensomsorg")),
+    ("8332", "Lastebil- og trailersjåfører", ("Lastebilsjåfør", "Sjåfør distribusjon"),
+     ("førerkort klasse C", "varelevering", "sikring av last", "kjøre- og hviletid", "truckførerbevis")),
+    ("5120", "Kokker", ("Kokk", "Kokk til kantine"), ("matlaging", "menyplanlegging", "hygiene", "bestilling av varer", "allergener")),
+    ("5223", "Butikkmedarbeidere", ("Butikkmedarbeider", "Selger i butikk"),
+     ("kundeservice", "kassearbeid", "varepåfylling", "salg", "vareeksponering")),
+    ("7115", "Tømrere og snekkere", ("Tømrer", "Snekker"), ("tømrerfag", "forskaling", "lese tegninger", "HMS", "etterisolering")),
+    ("5311", "Barnehageassistenter", ("Barnehageassistent", "Pedagogisk medarbeider"),
+     ("barns utvikling", "lek og læring", "samarbeid med foreldre", "språkstimulering", "observasjon")),
 )
 REGIONS = {"Bergen": (60.39, 5.32), "Oslo": (59.91, 10.75), "Trondheim": (63.43, 10.40)}
-HOURS = ((D,), (D,), (D, E), (S, W), (N, W), (E, W), (D, E, W))
-UNWANTED_HOURS = (frozenset(), frozenset({N}), frozenset({N, W}), frozenset({S, N, W}))
+HOURS = (("day",), ("day",), ("day", "evening"), ("shift", "weekend"), ("night", "weekend"), ("evening", "weekend"))
+UNWANTED = (frozenset(), frozenset({"night"}), frozenset({"night", "weekend"}), frozenset({"shift", "night", "weekend"}))
 BRANDS = ("Nordlys", "Fjellvind", "Kystlys", "Bjørkeli", "Havbris", "Granli", "Elvebakk", "Vestkyst", "Solsiden", "Furulund")
 
 
@@ -122,346 +86,364 @@ class Place:
     municipality: str
     municipality_code: str
     point: tuple[float, float]
-    region: str
 
 
 @dataclass(frozen=True)
 class Ad:
-    id: int
     job: str
     place: Place
     employer: str
-    hours: frozenset[WorkHours]
+    hours: frozenset[str]
     permanent: bool
-    extent: Extent
+    extent: str
 
 
 @dataclass(frozen=True)
-class Truth:
-    job: Job
+class Person:
+    job: tuple[Any, ...]
     home: Place
     max_km: float
-    unwanted_hours: frozenset[WorkHours]
+    unwanted: frozenset[str]
     permanent_only: bool
-    extent: Extent | None
+    extent: str | None
+    propensity: float
 
-    def reason(self, ad: Ad) -> DismissReason | None:
-        """Why this seeker turns the posting down (the first reason that applies), or None when it is relevant."""
-        if ad.job != self.job.code:
-            return DismissReason.NOT_FOR_ME
-        if haversine_km(self.home.point, ad.place.point) > self.max_km:
-            return DismissReason.TOO_FAR
-        if ad.hours & self.unwanted_hours:
-            return DismissReason.WRONG_HOURS
+    def reasons(self, ad: Ad) -> list[str]:
+        """Every reason this person has to turn the posting down (empty: it is right for them)."""
+        found = []
+        if ad.job != self.job[0]:
+            found.append("not_for_me")
+        if km(self.home.point, ad.place.point) > self.max_km:
+            found.append("too_far")
+        if ad.hours & self.unwanted:
+            found.append("wrong_hours")
         if self.permanent_only and not ad.permanent:
-            return DismissReason.NOT_PERMANENT
-        if self.extent is not None and ad.extent is not self.extent:
-            return DismissReason.WRONG_EXTENT
-        return None
+            found.append("not_permanent")
+        if self.extent is not None and ad.extent != self.extent:
+            found.append("wrong_extent")
+        return found
 
-    def agrees(self, suggestion: SuggestionOut) -> bool:
-        """Whether the change is one this seeker would make: it names no preference they do not have."""
-        change = suggestion.change
-        if "permanent" in change.stay_factors and not self.permanent_only:
+    def agrees(self, change: dict[str, Any]) -> bool:
+        """Whether a suggested change is one this person would make: it names no preference they do not have."""
+        if "permanent" in change.get("stay_factors", {}) and not self.permanent_only:
             return False
-        if change.extent is not None and change.extent is not self.extent:
+        if change.get("extent") is not None and change["extent"] != self.extent:
             return False
-        dropped = set(WorkHours) - set(change.work_hours) if change.work_hours is not None else set()
-        return dropped <= self.unwanted_hours
+        hours = change.get("work_hours")
+        dropped = {"day", "evening", "night", "weekend", "shift"} - set(hours) if hours is not None else set()
+        return dropped <= self.unwanted
 
 
 @dataclass
 class Market:
     ads: dict[int, Ad]
-    retention: dict[str, float]
+    quality: dict[str, float]
     places: dict[str, list[Place]]
 
 
 @dataclass
 class Arm:
     precision: dict[int, list[float]] = field(default_factory=lambda: {0: [], **{c: [] for c in CHECKPOINTS}})
-    accepted: int = 0
+    accepted_right: int = 0
+    accepted_wrong: int = 0
     rejected: int = 0
+    events: int = 0
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def places_near(session: Session, rng: random.Random) -> dict[str, list[Place]]:
-    rows = session.scalars(select(PostalCodeRow)).all()
-    found: dict[str, list[Place]] = {}
+def load_places(geonames: Path, rng: random.Random) -> dict[str, list[Place]]:
+    rows = []
+    with geonames.open(encoding="utf-8") as handle:
+        for line in handle:
+            c = line.rstrip("\n").split("\t")
+            if len(c) > 10 and c[9] and len(c[6]) == 4:
+                rows.append(Place(c[1], c[5].title(), c[6], (float(c[9]), float(c[10]))))
+    found = {}
     for region, centre in REGIONS.items():
-        near = [Place(r.postal_code, r.municipality.title(), r.municipality_code, (r.latitude, r.longitude), region)
-                for r in rows if haversine_km(centre, (r.latitude, r.longitude)) <= 60]
+        near = [place for place in rows if km(centre, place.point) <= 60]
         found[region] = rng.sample(near, k=min(40, len(near)))
     return found
 
 
-def build_market(session_factory: sessionmaker[Session], rng: random.Random, count: int) -> Market:
-    with session_factory.begin() as session:
-        places = places_near(session, rng)
-    employers = {(job.code, region): [f"{BRANDS[(i * 7 + n) % len(BRANDS)]} {job.titles[0].split()[0]} {region} {n + 1}"
-                                      for n in range(4)]
+def stay_probability(person: Person, ad: Ad, market: Market) -> float:
+    """The hidden chance of still working there after 12 months: employer, person, commute and hours all count."""
+    logit = 0.6 + market.quality[ad.employer] + person.propensity
+    logit -= 1.5 * km(person.home.point, ad.place.point) / person.max_km
+    logit -= 1.0 if ad.hours & person.unwanted else 0.0
+    return 1 / (1 + math.exp(-logit))
+
+
+def build_market(api: Jobmatch, rng: random.Random, count: int, geonames: Path) -> Market:
+    places = load_places(geonames, rng)
+    employers = {(job[0], region): [f"{BRANDS[(i * 7 + n) % len(BRANDS)]} {job[2][0].split()[0]} {region} {n + 1}" for n in range(4)]
                  for i, job in enumerate(JOBS) for region in REGIONS}
-    retention = {name: rng.betavariate(3, 2) for names in employers.values() for name in names}
-    orgnr = {name: f"9{stable_number(name):08d}" for name in retention}
-    ads: dict[int, Ad] = {}
-    expires = datetime.now(UTC) + timedelta(days=60)
-    with session_factory.begin() as session:
-        for number in range(count):
-            job, region = rng.choice(JOBS), rng.choice(list(REGIONS))
-            place, employer = rng.choice(places[region]), rng.choice(employers[(job.code, region)])
-            hours, permanent = rng.choice(HOURS), rng.random() < 0.65
-            extent = Extent.FULL_TIME if rng.random() < 0.7 else Extent.PART_TIME
-            title = rng.choice(job.titles)
-            skills = rng.sample(job.skills, k=3)
-            posting = PostingIn(
-                source="sim", external_id=f"sim-{number}", title=title,
-                description=f"{employer} søker {title.lower()} i {place.municipality}. Du kan {', '.join(skills)}.",
-                employer=Employer(name=employer, orgnr=orgnr[employer]),
-                locations=[Location(postal_code=place.postal_code, municipality=place.municipality,
-                                    municipality_code=place.municipality_code, country="NO")],
-                occupations=[job.occupation], skills=list(skills), extent=extent,
-                engagement_type=EngagementType.PERMANENT if permanent else EngagementType.TEMPORARY,
-                work_hours=list(hours), expires_at=expires,
-            )
-            row = postings.create(session, posting=posting)
-            ads[row.id] = Ad(row.id, job.code, place, employer, frozenset(hours), permanent, extent)
-    return Market(ads=ads, retention=retention, places=places)
+    quality = {name: rng.gauss(0, 0.8) for names in employers.values() for name in names}
+    bodies, ads = [], {}
+    for number in range(count):
+        job, region = rng.choice(JOBS), rng.choice(list(REGIONS))
+        place, employer = rng.choice(places[region]), rng.choice(employers[(job[0], region)])
+        hours, permanent = rng.choice(HOURS), rng.random() < 0.65
+        extent = "full_time" if rng.random() < 0.7 else "part_time"
+        title, skills = rng.choice(job[2]), rng.sample(job[3], k=3)
+        bodies.append({
+            "source": "sim", "external_id": f"sim-{number}", "title": title,
+            "description": f"{employer} søker {title.lower()} i {place.municipality}. Du kan {', '.join(skills)}.",
+            "employer": {"name": employer, "orgnr": f"9{sum(map(ord, employer)) * 7919 % 10**8:08d}"},
+            "locations": [{"postal_code": place.postal_code, "municipality": place.municipality,
+                           "municipality_code": place.municipality_code, "country": "NO"}],
+            "occupations": [{"system": "STYRK08", "code": job[0], "label": job[1]}], "skills": skills, "extent": extent,
+            "engagement_type": "permanent" if permanent else "temporary", "work_hours": list(hours),
+        })
+        ads[f"sim-{number}"] = Ad(job[0], place, employer, frozenset(hours), permanent, extent)
+    ids = api.import_postings(bodies)
+    api.reindex(count)
+    return Market(ads={ids[key]: ad for key, ad in ads.items()}, quality=quality, places=places)
 
 
-def stable_number(name: str) -> int:
-    """A stable 8-digit number from a name (organisation numbers for the synthetic employers)."""
-    value = 0
-    for char in name:
-        value = (value * 131 + ord(char)) % 10**8
-    return value
+def new_person(rng: random.Random, market: Market) -> Person:
+    region = rng.choice(list(REGIONS))
+    return Person(job=rng.choice(JOBS), home=rng.choice(market.places[region]), max_km=rng.choice((10.0, 20.0, 30.0)),
+                  unwanted=rng.choice(UNWANTED), permanent_only=rng.random() < 0.5,
+                  extent="full_time" if rng.random() < 0.5 else None, propensity=rng.gauss(0, 0.8))
 
 
-def new_truth(rng: random.Random, market: Market) -> Truth:
-    job, region = rng.choice(JOBS), rng.choice(list(REGIONS))
-    return Truth(
-        job=job, home=rng.choice(market.places[region]), max_km=rng.choice((10.0, 20.0, 30.0)),
-        unwanted_hours=rng.choice(UNWANTED_HOURS), permanent_only=rng.random() < 0.5,
-        extent=Extent.FULL_TIME if rng.random() < 0.5 else None,
-    )
-
-
-def declared(truth: Truth, rng: random.Random) -> SeekerIn:
-    """What seekers usually declare: occupation, home, experience and skills; commute rated none, low or medium."""
-    title = truth.job.titles[0]
-    return SeekerIn(
-        summary=f"Jeg er {title.lower()} og ser etter en ny jobb.",
-        experience=[Experience(title=title, years=rng.randint(1, 12))],
-        skills=[SeekerSkill(name=skill, level=4) for skill in rng.sample(truth.job.skills, k=3)],
-        wishes=Wishes(occupations=[truth.job.occupation],
-                      locations=[WishedLocation(postal_code=truth.home.postal_code, max_distance_km=DECLARED_KM)]),
-        stay_factors={StayFactor.COMMUTE: rng.choice((Importance.NONE, Importance.LOW, Importance.MEDIUM))},
-    )
-
-
-def new_seeker(session_factory: sessionmaker[Session], embedder: HashingEmbedder, profile: SeekerIn) -> uuid.UUID:
-    with session_factory.begin() as session:
-        return seekers.create(session, profile=profile, embedder=embedder).id
-
-
-def ranked(session: Session, snapshot: IndexSnapshot, embedder: HashingEmbedder, seeker_id: uuid.UUID,
-           *, use_stay_prior: bool | None = None) -> list[int]:
-    """The seeker's ranked posting ids, as the product ranks them (their dismissals and profile included)."""
-    row = seekers.get(session, seeker_id=seeker_id)
-    profile = seekers.to_profile(row)
-    if use_stay_prior is not None:
-        profile = profile.model_copy(update={"use_stay_prior": use_stay_prior})
-    query = matching.build_query(session, embedder=embedder, profile=profile, seeker_id=row.id)
-    return [item.posting_id for item in rank_postings(session, snapshot, query).ranked]
-
-
-def precision(ids: Sequence[int], truth: Truth, market: Market) -> float:
-    return sum(truth.reason(market.ads[posting_id]) is None for posting_id in ids[:TOP]) / TOP
-
-
-def give_feedback(
-    session_factory: sessionmaker[Session], snapshot: IndexSnapshot, embedder: HashingEmbedder, market: Market,
-    truth: Truth, seeker_id: uuid.UUID, arm: Arm, *, accept: bool,
-) -> None:
-    """Act on the list until the last checkpoint, measuring precision@10 at each."""
-    acted: set[int] = set()
-    events = 0
-    while events < CHECKPOINTS[-1]:
-        with session_factory() as session:
-            ids = ranked(session, snapshot, embedder, seeker_id)
-        fresh = [posting_id for posting_id in ids[:TOP] if posting_id not in acted] or [i for i in ids if i not in acted][:TOP]
-        if not fresh:
-            break
-        for posting_id in fresh:
-            reason = truth.reason(market.ads[posting_id])
-            event = EventIn(posting_id=posting_id, kind=EventKind.SAVED) if reason is None else \
-                EventIn(posting_id=posting_id, kind=EventKind.DISMISSED, reason=reason)
-            with session_factory.begin() as session:
-                recorded = feedback.record(session, seeker=seekers.get(session, seeker_id=seeker_id), event=event)
-                for suggestion in recorded.suggestions:
-                    row = seekers.get(session, seeker_id=seeker_id)
-                    if accept and truth.agrees(suggestion):
-                        feedback.accept(session, seeker=row, suggestion_id=suggestion.id, embedder=embedder)
-                        arm.accepted += 1
-                    else:
-                        feedback.reject(session, seeker=row, suggestion_id=suggestion.id)
-                        arm.rejected += 1
-            acted.add(posting_id)
-            events += 1
-            if events in CHECKPOINTS:
-                with session_factory() as session:
-                    arm.precision[events].append(precision(ranked(session, snapshot, embedder, seeker_id), truth, market))
-            if events >= CHECKPOINTS[-1]:
-                break
-
-
-def place_history(session_factory: sessionmaker[Session], embedder: HashingEmbedder, market: Market, rng: random.Random,
-                  count: int) -> dict[str, Any]:
-    """`count` past placements at random postings, followed up at 12 months; returns the prior refresh summary."""
-    start = date.today() - timedelta(days=420)
-    ad_ids = sorted(market.ads)
-    per_person = 5
-    with session_factory.begin() as session:
-        for person in range(math.ceil(count / per_person)):
-            row = seekers.create(session, profile=SeekerIn(summary=f"Tidligere formidlet {person}."), embedder=embedder)
-            for posting_id in rng.sample(ad_ids, k=per_person):
-                placed = placements.create(session, principal=SERVICE,
-                                           placement=PlacementIn(seeker_id=row.id, posting_id=posting_id, start_date=start))
-                stayed = rng.random() < market.retention[market.ads[posting_id].employer]
-                answer = FollowUpIn(month=12, employed=stayed, reason=None if stayed else LeftBecause.NEW_JOB)
-                placements.add_follow_up(session, principal=SERVICE, placement_id=placed.id, follow_up=answer)
-        summary: dict[str, Any] = stay_prior.refresh(session, min_placements=K)
-    return summary
-
-
-def mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else float("nan")
-
-
-def stay_effect(session_factory: sessionmaker[Session], snapshot: IndexSnapshot, embedder: HashingEmbedder, market: Market,
-                people: list[tuple[Truth, uuid.UUID]]) -> dict[str, dict[str, float]]:
-    found: dict[str, dict[str, list[float]]] = {name: {"top10_retention": [], "taken_retention": [], "precision": []}
-                                                for name in ("without", "with")}
-    with session_factory() as session:
-        for truth, seeker_id in people:
-            for name, on in (("without", False), ("with", True)):
-                ids = ranked(session, snapshot, embedder, seeker_id, use_stay_prior=on)
-                found[name]["top10_retention"].append(mean([market.retention[market.ads[i].employer] for i in ids[:TOP]]))
-                found[name]["precision"].append(precision(ids, truth, market))
-                taken = next((i for i in ids if truth.reason(market.ads[i]) is None), None)
-                if taken is not None:
-                    found[name]["taken_retention"].append(market.retention[market.ads[taken].employer])
-    return {name: {metric: mean(values) for metric, values in metrics.items()} for name, metrics in found.items()}
-
-
-
-
-def run(url: str, *, seekers_count: int, postings_count: int, history: int, seed: int, workdir: Path) -> dict[str, Any]:
-    rng = random.Random(seed)
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    migrate.upgrade(engine)
-    session_factory = make_session_factory(engine)
-    embedder = HashingEmbedder()
-    with session_factory.begin() as session:
-        load_file(session, path=GEONAMES)
-    market = build_market(session_factory, rng, postings_count)
-    store = IndexStore(workdir / "index")
-    summary = run_reindex(session_factory, embedder=embedder, index_store=store)
-    snapshot = store.load(summary["index_version"], model_id=embedder.model_id)
-    log(f"{len(market.ads)} postings, {len(market.retention)} employers, index {summary['index_version']}")
-
-    truths = [new_truth(rng, market) for _ in range(seekers_count)]
-    profiles = [declared(truth, rng) for truth in truths]
-    arms = {"dismissals only": Arm(), "dismissals + accepted suggestions": Arm()}
-    declared_only: list[float] = []
-    learned: list[tuple[Truth, uuid.UUID]] = []
-    ceiling = [min(TOP, sum(truth.reason(ad) is None for ad in market.ads.values())) / TOP for truth in truths]
-    for number, (truth, profile) in enumerate(zip(truths, profiles, strict=True), start=1):
-        for name, arm in arms.items():
-            seeker_id = new_seeker(session_factory, embedder, profile)
-            with session_factory() as session:
-                at_start = precision(ranked(session, snapshot, embedder, seeker_id), truth, market)
-            arm.precision[0].append(at_start)
-            if name == "dismissals only":
-                declared_only.append(at_start)
-            else:
-                learned.append((truth, seeker_id))
-            give_feedback(session_factory, snapshot, embedder, market, truth, seeker_id, arm, accept=name != "dismissals only")
-        if number % 10 == 0:
-            log(f"feedback: {number}/{seekers_count} seekers")
-
-    prior_summary = place_history(session_factory, embedder, market, rng, history)
-    log(f"history: {prior_summary['placements_counted']} placements; published {prior_summary['published']}")
-    people = [(truth, new_seeker(session_factory, embedder, profile)) for truth, profile in zip(truths, profiles, strict=True)]
-    stay = {"declared": stay_effect(session_factory, snapshot, embedder, market, people),
-            "after_feedback": stay_effect(session_factory, snapshot, embedder, market, learned)}
-    engine.dispose()
+def declared(person: Person, rng: random.Random) -> dict[str, Any]:
+    title = person.job[2][0]
     return {
-        "seed": seed, "seekers": seekers_count, "postings": len(market.ads), "history_placements": history,
-        "declared_only_precision": mean(declared_only), "best_possible_precision": mean(ceiling),
-        "precision": {name: {str(events): mean(values) for events, values in arm.precision.items()} for name, arm in arms.items()},
-        "suggestions": {name: {"accepted": arm.accepted, "rejected": arm.rejected} for name, arm in arms.items()},
-        "stay_prior": {"refresh": prior_summary, **stay},
+        "summary": f"Jeg har jobbet som {title.lower()} i {rng.randint(1, 12)} år og ser etter en ny jobb.",
+        "skills": [{"name": skill, "level": 4} for skill in rng.sample(person.job[3], k=3)],
+        "wishes": {"locations": [{"postal_code": person.home.postal_code, "max_distance_km": DECLARED_KM}]},
+        "stay_factors": {"commute": rng.choice(("none", "low", "medium"))},
     }
 
 
-def report(result: dict[str, Any]) -> None:
-    base = result["declared_only_precision"]
-    print(f"{result['seekers']} simulated seekers, {result['postings']} postings, seed {result['seed']}; "
-          f"precision@{TOP} by hidden truth (relevant = meets every hidden preference)")
-    print(f"{'':38} {'0 events':>9} {'5 events':>9} {'20 events':>10}")
-    print(f"{'declared-only ranking':38} {base:9.3f} {base:9.3f} {base:10.3f}")
-    ceiling = result["best_possible_precision"]
-    print(f"{'(best possible: every relevant first)':38} {ceiling:9.3f} {ceiling:9.3f} {ceiling:10.3f}")
-    for name, by_events in result["precision"].items():
-        values = [by_events[str(events)] for events in (0, *CHECKPOINTS)]
-        print(f"{name:38} {values[0]:9.3f} {values[1]:9.3f} {values[2]:10.3f}")
-    best = result["precision"]["dismissals + accepted suggestions"]
-    for events in CHECKPOINTS:
-        gain = best[str(events)] - base
-        relative = f" ({gain / base:+.0%})" if base else ""
-        print(f"  after {events:>2} events, suggestions accepted: {gain:+.3f} precision@{TOP} against declared-only{relative}")
-    counts = result["suggestions"]["dismissals + accepted suggestions"]
-    print(f"  suggestions accepted {counts['accepted']}, rejected {counts['rejected']} (they disagreed with the hidden truth)")
+class Profile:
+    """One profile of a person on the server, spoken to with the person's own token."""
+
+    def __init__(self, api: Jobmatch, subject: str, body: dict[str, Any]) -> None:
+        self.api, self.headers = api, api.headers("seeker", subject)
+        created = api.http.post("/v1/seekers", json=body, headers=self.headers)
+        if created.status_code != 201:
+            raise RuntimeError(f"{created.status_code} {created.text[:300]}")
+        self.id = created.json()["id"]
+
+    def ranked(self, limit: int = 40) -> list[int]:
+        response = self.api.http.get(f"/v1/seekers/{self.id}/matches", params={"limit": limit}, headers=self.headers)
+        response.raise_for_status()
+        return [int(item["posting_id"]) for item in response.json()["items"]]
+
+    def event(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        response = self.api.http.post(f"/v1/seekers/{self.id}/events", json=body, headers=self.headers)
+        response.raise_for_status()
+        return list(response.json().get("suggestions", []))
+
+    def decide(self, suggestion_id: str, accept: bool) -> None:
+        verb = "accept" if accept else "reject"
+        response = self.api.http.post(f"/v1/seekers/{self.id}/suggestions/{suggestion_id}/{verb}", headers=self.headers)
+        if response.status_code not in (200, 409):  # 409: already decided or outdated
+            response.raise_for_status()
+
+    def use_stay_prior(self, on: bool) -> None:
+        self.api.http.patch(f"/v1/seekers/{self.id}", json={"use_stay_prior": on}, headers=self.headers).raise_for_status()
+
+
+def next_unseen_precision(ids: Sequence[int], seen: set[int], person: Person, market: Market) -> float:
+    fresh = [posting_id for posting_id in ids if posting_id not in seen][:TOP]
+    return sum(not person.reasons(market.ads[posting_id]) for posting_id in fresh) / TOP
+
+
+def reason_given(person: Person, ad: Ad, rng: random.Random) -> dict[str, Any]:
+    """The dismissal as this person records it: a true reason, a wrong one, or `other` with a note."""
+    true_reasons = person.reasons(ad)
+    draw = rng.random()
+    if draw < 0.65:
+        return {"kind": "dismissed", "reason": rng.choice(true_reasons)}
+    if draw < 0.8:
+        wrong = [reason for reason in REASONS if reason not in true_reasons]
+        return {"kind": "dismissed", "reason": rng.choice(wrong or list(REASONS))}
+    return {"kind": "dismissed", "reason": "other", "note": "Passer ikke for meg."}
+
+
+def give_feedback(profile: Profile, person: Person, market: Market, arm_name: str, arm: Arm, rng: random.Random) -> None:
+    """Look at postings ten at a time until the last checkpoint; record events unless scrolling only."""
+    seen: set[int] = set()
+    ids = profile.ranked()
+    arm.precision[0].append(next_unseen_precision(ids, seen, person, market))
+    while len(seen) < CHECKPOINTS[-1]:
+        batch = [posting_id for posting_id in ids if posting_id not in seen][:TOP]
+        if not batch:
+            break
+        for posting_id in batch:
+            seen.add(posting_id)
+            ad = market.ads[posting_id]
+            if arm_name != ARMS[0]:
+                right = not person.reasons(ad)
+                if right and rng.random() < 0.8:
+                    body: dict[str, Any] | None = {"kind": "saved"}
+                elif not right and rng.random() < 0.85:
+                    body = reason_given(person, ad, rng)
+                else:
+                    body = None
+                if body is not None:
+                    arm.events += 1
+                    for suggestion in profile.event({"posting_id": posting_id, **body}):
+                        agrees = person.agrees(suggestion["change"])
+                        accept = arm_name == ARMS[2] and rng.random() < (0.7 if agrees else 0.2)
+                        profile.decide(suggestion["id"], accept)
+                        if accept:
+                            arm.accepted_right += agrees
+                            arm.accepted_wrong += not agrees
+                        else:
+                            arm.rejected += 1
+            if len(seen) in CHECKPOINTS:
+                current = profile.ranked() if arm_name != ARMS[0] else ids
+                arm.precision[len(seen)].append(next_unseen_precision(current, seen, person, market))
+            if len(seen) >= CHECKPOINTS[-1]:
+                break
+        if arm_name != ARMS[0]:
+            ids = profile.ranked()
+
+
+def place_history(api: Jobmatch, market: Market, rng: random.Random, people: int) -> dict[str, Any]:
+    """Past people take jobs from the top of their own lists; 12-month follow-ups drawn from the hidden model."""
+    start = (date.today() - timedelta(days=420)).isoformat()
+    placed = stayed = 0
+    for number in range(people):
+        person = new_person(rng, market)
+        profile = Profile(api, f"history-{number}", declared(person, rng))
+        ranked = profile.ranked(TOP * 2)
+        taken = [i for i in ranked if not person.reasons(market.ads[i])][:3] or ranked[:1]
+        for posting_id in taken:
+            response = api.http.post("/v1/placements", json={"seeker_id": profile.id, "posting_id": posting_id, "start_date": start},
+                                     headers=api.admin)
+            response.raise_for_status()
+            stays = rng.random() < stay_probability(person, market.ads[posting_id], market)
+            reason = rng.choice(("new_job", "commute", "working_conditions"))
+            follow_up = {"month": 12, "employed": stays, **({} if stays else {"reason": reason})}
+            api.http.post(f"/v1/placements/{response.json()['id']}/follow-ups", json=follow_up, headers=api.admin).raise_for_status()
+            placed += 1
+            stayed += stays
+        if (number + 1) % 50 == 0:
+            log(f"history: {number + 1}/{people} people, {placed} placements")
+    summary = json.loads(api.cli("stay-prior", "refresh"))
+    return {"people": people, "placements": placed, "stayed_12_months": stayed, "refresh": summary}
+
+
+def stay_effect(api: Jobmatch, market: Market, rng: random.Random, count: int) -> dict[str, Any]:
+    """Fresh people, prior off and on for the same profile: true stay probability of the job taken and of the top 10."""
+    found: dict[str, dict[str, list[float]]] = {name: {"taken": [], "top10": [], "precision@10": []} for name in ("off", "on")}
+    for number in range(count):
+        person = new_person(rng, market)
+        profile = Profile(api, f"fresh-{number}", declared(person, rng))
+        for name, on in (("off", False), ("on", True)):
+            profile.use_stay_prior(on)
+            ids = profile.ranked()
+            found[name]["top10"].append(float(np.mean([stay_probability(person, market.ads[i], market) for i in ids[:TOP]])))
+            found[name]["precision@10"].append(next_unseen_precision(ids, set(), person, market))
+            taken = next((i for i in ids if not person.reasons(market.ads[i])), None)
+            found[name]["taken"].append(stay_probability(person, market.ads[taken], market) if taken is not None else float("nan"))
+    result: dict[str, Any] = {name: {metric: round(float(np.nanmean(values)), 4) for metric, values in metrics.items()}
+                              for name, metrics in found.items()}
+    result["on - off"] = {metric: paired(np.array(found["on"][metric]), np.array(found["off"][metric])) for metric in found["on"]}
+    return result
+
+
+def paired(better: np.ndarray, baseline: np.ndarray, seed: int = 7) -> dict[str, float]:
+    """Mean paired difference with a 95% bootstrap interval (pairs with a missing value left out)."""
+    difference = (better - baseline)[~np.isnan(better - baseline)]
+    if not len(difference):
+        return {"delta": float("nan"), "ci95_low": float("nan"), "ci95_high": float("nan"), "n": 0}
+    means = difference[np.random.default_rng(seed).integers(0, len(difference), (2000, len(difference)))].mean(axis=1)
+    return {"delta": round(float(difference.mean()), 4), "ci95_low": round(float(np.quantile(means, 0.025)), 4),
+            "ci95_high": round(float(np.quantile(means, 0.975)), 4), "n": int(len(difference))}
+
+
+def run(arguments: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(arguments.seed)
+    geonames = arguments.shared_data / "geo-no" / "NO.txt"
+    with serve(arguments.database_url, model=arguments.model, query_prefix="", passage_prefix="", geonames=geonames) as api:
+        market = build_market(api, rng, arguments.postings, geonames)
+        arms = {name: Arm() for name in ARMS}
+        for number in range(arguments.seekers):
+            person = new_person(rng, market)
+            body = declared(person, rng)
+            for name, arm in arms.items():
+                profile = Profile(api, f"feedback-{number}-{ARMS.index(name)}", body)
+                give_feedback(profile, person, market, name, arm, random.Random(f"{arguments.seed}:{number}:{name}"))
+            if (number + 1) % 10 == 0:
+                log(f"feedback: {number + 1}/{arguments.seekers} people")
+        gains = {}
+        for step, (simpler, richer) in enumerate(zip(ARMS, ARMS[1:], strict=False)):
+            for events in CHECKPOINTS:
+                gains[f"{richer} vs {simpler}, after {events} postings"] = paired(
+                    np.array(arms[richer].precision[events]), np.array(arms[simpler].precision[events]), seed=step)
+        history = place_history(api, market, rng, arguments.history_people)
+        stay = stay_effect(api, market, rng, arguments.seekers)
+    return {
+        "seed": arguments.seed, "people": arguments.seekers, "postings": arguments.postings,
+        "precision_next_10": {name: {str(k): round(float(np.mean(v)), 4) for k, v in arm.precision.items()} for name, arm in arms.items()},
+        "gains_at_same_count": gains,
+        "suggestions": {name: {"accepted_agreeing": arm.accepted_right, "accepted_disagreeing": arm.accepted_wrong,
+                               "rejected": arm.rejected, "events": arm.events} for name, arm in arms.items()},
+        "stay_prior": {"history": history, "fresh_people": stay},
+    }
+
+
+def report(result: dict[str, Any], command: str) -> str:
+    lines = [f"Command: {command}", "",
+             f"{result['people']} simulated people x 3 arms, {result['postings']} postings, seed {result['seed']}; precision of the "
+             "next 10 unseen postings by the hidden truth", "",
+             "| arm | 0 looked at | 5 looked at | 20 looked at |", "|---|---:|---:|---:|"]
+    for name, by_count in result["precision_next_10"].items():
+        lines.append(f"| {name} | " + " | ".join(f"{by_count[str(k)]:.3f}" for k in (0, *CHECKPOINTS)) + " |")
+    lines += ["", "Gains against the ablation at the same number of postings looked at (paired 95% bootstrap):", ""]
+    for name, delta in result["gains_at_same_count"].items():
+        lines.append(f"- {name}: {delta['delta']:+.4f} [{delta['ci95_low']:+.4f}, {delta['ci95_high']:+.4f}]")
+    counts = result["suggestions"][ARMS[2]]
+    lines.append(f"- suggestions in the full arm: {counts['accepted_agreeing']} accepted (agreeing), "
+                 f"{counts['accepted_disagreeing']} accepted (disagreeing), {counts['rejected']} rejected; {counts['events']} events")
     stay = result["stay_prior"]
-    print()
-    print(f"stay prior from {result['history_placements']} past placements (k = {K}; published cells "
-          f"{stay['refresh']['published']}, overall 12-month stay rate {stay['refresh']['overall_rate']:.3f})")
-    for profiles, label in (("declared", "declared profiles"), ("after_feedback", "after 20 events, suggestions accepted")):
-        print(f"{label:38} {'without':>9} {'with':>9} {'change':>9}")
-        for metric, words in (("top10_retention", f"  12-month stay rate, top {TOP} postings"),
-                              ("taken_retention", "  12-month stay rate, job taken"),
-                              ("precision", f"  precision@{TOP}")):
-            without, with_prior = stay[profiles]["without"][metric], stay[profiles]["with"][metric]
-            print(f"{words:38} {without:9.3f} {with_prior:9.3f} {with_prior - without:+9.3f}")
+    history = stay["history"]
+    lines += ["", f"Stay prior from {history['placements']} past placements of {history['people']} people "
+              f"({history['stayed_12_months']} stayed 12 months); fresh people, prior off vs on:", "",
+              "| metric | off | on | on - off [95% CI] |", "|---|---:|---:|---|"]
+    fresh = stay["fresh_people"]
+    for metric in ("taken", "top10", "precision@10"):
+        delta = fresh["on - off"][metric]
+        words = {"taken": "true 12-month stay probability, job taken", "top10": "true 12-month stay probability, top 10",
+                 "precision@10": "precision@10"}[metric]
+        lines.append(f"| {words} | {fresh['off'][metric]:.4f} | {fresh['on'][metric]:.4f} | "
+                     f"{delta['delta']:+.4f} [{delta['ci95_low']:+.4f}, {delta['ci95_high']:+.4f}] |")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--seekers", type=int, default=60, help="simulated seekers (default 60)")
+    parser.add_argument("--seekers", type=int, default=40, help="simulated people per experiment (default 40)")
     parser.add_argument("--postings", type=int, default=700, help="postings in the market (default 700)")
-    parser.add_argument("--history", type=int, default=1500, help="past placements behind the stay prior (default 1500)")
+    parser.add_argument("--history-people", type=int, default=250, help="past people behind the stay prior, up to 3 placements each")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--database-url", help="a scratch PostgreSQL database (its schema is dropped); default: embedded")
-    parser.add_argument("--out", type=Path, help="also write the numbers as JSON here")
-    args = parser.parse_args(argv)
+    parser.add_argument("--model", default="default", help="the embedding model jobmatch serves with")
+    parser.add_argument("--shared-data", type=Path, default=SHARED_DATA)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE, help="a scratch PostgreSQL database: its schema is dropped")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "feedback_sim.json")
+    arguments = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, stop_on_signal)
-    if not GEONAMES.is_file():
-        print(f"GeoNames postal codes not found at {GEONAMES}", file=sys.stderr)
-        return 2
+    command = " ".join(["benchmarks/feedback_sim.py", *(argv if argv is not None else sys.argv[1:])])
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="jobmatch-feedback-sim-") as tmp, database(args.database_url, Path(tmp)) as url:
-        result = run(url, seekers_count=args.seekers, postings_count=args.postings, history=args.history, seed=args.seed,
-                     workdir=Path(tmp))
+    result = run(arguments)
     result["seconds"] = round(time.perf_counter() - started, 1)
-    report(result)
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    result["command"] = command
+    table = report(result, command)
+    result["table_markdown"] = table
+    arguments.out.parent.mkdir(parents=True, exist_ok=True)
+    arguments.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table)
     return 0
 
 

