@@ -82,6 +82,7 @@ def _violations(seeker: dict[str, Any], posting: dict[str, Any], points: dict[st
     if "salary" in musts and wishes["min_salary_nok"] is not None:
         # Demo pay is yearly: "kr 440 000–520 000", "Fra kr 510 000", or no amount (a pay grade, "etter avtale": unknown).
         amounts = [int(re.sub(r"\D", "", found)) for found in re.findall(r"\d{1,3}(?: \d{3})+", posting["salary"] or "")]
+        amounts += [1_950 * int(hourly) for hourly in re.findall(r"(\d{2,4})\s*(?:kr\s*)?(?:per|pr\.?|i)\s+time", posting["salary"] or "")]
         if amounts and max(amounts) < wishes["min_salary_nok"]:
             found.append("must salary")
     employer = (posting["employer"] or {}).get("name", "").casefold()
