@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 
 import numpy as np
@@ -132,7 +131,7 @@ def explanation(session: Session, ranking: Ranking, *, seeker_id: uuid.UUID, pos
         unmatched_skills=unmatched,
         matched_terms=item.matched_terms,
         fit=fit,
-        fit_probability=round(1 / (1 + math.exp(-item.fit)), 4),
+        fit_probability=item.fit_probability,
     )
 
 

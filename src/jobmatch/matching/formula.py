@@ -54,6 +54,11 @@ class Scored:
     def fit(self) -> float:
         return sum(c.contribution for c in self.components if c.kind == "fit")
 
+    @property
+    def fit_probability(self) -> float:
+        """σ(fit), rounded as the API shows it."""
+        return round(1 / (1 + math.exp(-self.fit)), 4)
+
 
 def _value(array_value: float) -> float | None:
     return None if math.isnan(array_value) else float(array_value)

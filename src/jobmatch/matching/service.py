@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 import uuid
 from typing import Literal
@@ -24,7 +23,7 @@ from jobmatch.geo.service import GeoResolver
 from jobmatch.matching import explanations
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import skill_stems
-from jobmatch.matching.formula import Scored, scored, summary_reasons
+from jobmatch.matching.formula import scored, summary_reasons
 from jobmatch.matching.measure import Context, Query, context
 from jobmatch.matching.prior import PriorCache
 from jobmatch.matching.ranking import Ranking, rank
@@ -167,13 +166,9 @@ def _new_item(ranking: Ranking, index: int, *, rank_number: int, fit: FitBand, l
         score=item.score,
         rank=rank_number,
         fit=fit,
-        fit_probability=_probability(item),
+        fit_probability=item.fit_probability,
         summary_reasons=summary_reasons(item, language=language),
     )
-
-
-def _probability(item: Scored) -> float:
-    return round(1 / (1 + math.exp(-item.fit)), 4)
 
 
 def _employer(ctx: Context, row: int) -> str | None:

@@ -9,7 +9,6 @@ positive grade, dismissed: 0); see docs/relevance-data.md.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -206,6 +205,3 @@ def _choose_floor(model: FitModel, dev: list[Features]) -> FitModel:
 def write(model: FitModel, path: Path) -> None:
     path.write_text(json.dumps(model.to_json(), indent=2, ensure_ascii=False) + "\n")
 
-
-def probability(logit: float) -> float:
-    return 1 / (1 + math.exp(-logit))
