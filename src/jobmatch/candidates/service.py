@@ -33,7 +33,7 @@ from jobmatch.matching.explanations import components_out
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import skill_stems
 from jobmatch.matching.formula import Scored, scored, summary_reasons
-from jobmatch.matching.measure import Query, calibrations, context, measure
+from jobmatch.matching.measure import Query, context, measure
 from jobmatch.matching.ranking import order_of
 from jobmatch.matching.schemas import Words
 from jobmatch.matching.service import wherever
@@ -91,7 +91,7 @@ def rank_candidates(
             where=wherever(session, profile), skills=skill_stems(profile.skills), use_prior=False,
             has_text=bool(seeker_text(profile).strip()),
         )
-        ctx = context(single, query, model=model, now=now, calibrated=calibrations(snapshot.corpus, query))
+        ctx = context(single, query, model=model, now=now, reference=snapshot.corpus)
         if ctx.removed[0]:
             continue  # the seeker's own hard constraints: they would never see this posting
         measured = measure(ctx, only_row)

@@ -13,10 +13,12 @@ from jobmatch.matching.measure import Context, Measured, component_kind
 from jobmatch.matching.prior import prior_words
 from jobmatch.matching.signals import Signal, Status
 from jobmatch.matching.stay import stay_words
+from jobmatch.search.corpus import Corpus
 from jobmatch.vocab import Importance, StayFactor
 
 FORMULA = (
-    "score = fit + stay + prior, every term weight × raw. fit = base + semantic + lexical + occupation + skills, a logistic "
+    "score = fit + stay + prior, every term weight × raw. fit = base + semantic + lexical + occupation + skills + "
+    "described_occupation, a logistic "
     "model whose probability σ(fit) says how well the posting fits; stay factors and the stay prior re-order the postings "
     "that fit, and never lift one that does not fit above one that does"
 )
@@ -78,6 +80,26 @@ def _semantic_words(raw: float | None, similarity: float) -> Signal:
     return Signal(raw, status, f"{no} (likhet {similarity:.2f}).", f"{en} (similarity {similarity:.2f}).")
 
 
+def _described_words(raw: float | None, label: str) -> Signal:
+    if raw is None:
+        return Signal.not_applicable("Profilen din har ingen tekst, eller annonsen har ingen yrkeskode å sammenligne med.",
+                                     "Your profile has no text, or the ad has no occupation code to compare with.")
+    if raw >= 1:
+        no, en, status = "ligner tydelig på", "reads clearly like", Status.MET
+    elif raw >= 0:
+        no, en, status = "ligner noe på", "reads somewhat like", Status.PARTLY
+    else:
+        no, en, status = "ligner lite på", "reads little like", Status.UNMET
+    return Signal(raw, status, f"Det du skriver om deg selv, {no} annonser for {label}.",
+                  f"What you write about yourself {en} ads for {label}.")
+
+
+def _occupation_label(corpus: Corpus, row: int) -> str:
+    keys = [key for key in corpus.texts["occupations"][row].split("\n") if key]
+    labels = [corpus.occupation_labels.get(key) for key in keys]
+    return next((label for label in labels if label), keys[0].partition(":")[2] if keys else "")
+
+
 def _lexical_words(raw: float | None, terms: list[str]) -> Signal:
     if raw is None:
         return Signal.not_applicable("Du har ikke oppgitt yrker, erfaring eller ferdigheter å sammenligne titler med.",
@@ -111,6 +133,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool, with_t
         "lexical": _lexical_words(raw["lexical"], terms),
         "occupation": occupation_words(corpus, row, query.profile.wishes.occupations, raw["occupation"] or 0.0),
         "skills": skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0),
+        "described_occupation": _described_words(raw["described_occupation"], _occupation_label(corpus, row)),
         "stay_prior": prior_words(measured.prior_rate[index], use_prior=query.use_prior),
     }
     for factor in StayFactor:

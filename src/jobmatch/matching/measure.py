@@ -25,7 +25,7 @@ FloatArray = npt.NDArray[np.float32]
 RowArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-MIN_SPREAD = {"semantic": 0.02, "lexical": 0.01}
+MIN_SPREAD = {"semantic": 0.02, "lexical": 0.01, "described": 0.02}
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,11 @@ class Context:
     removed: BoolArray
     occupation: FloatArray
     lexical: FloatArray
+    described: FloatArray
+    """Per row: the seeker's similarity to the typical posting of the row's occupations (NaN: no occupation to compare)."""
     semantic_calibration: Calibration
     lexical_calibration: Calibration
+    described_calibration: Calibration
 
     semantic_all: FloatArray | None = None
     """The query's similarity to every row, once something needed most of them."""
@@ -88,16 +91,58 @@ class Context:
 
 
 def _calibration(values: FloatArray, name: str) -> Calibration:
+    values = values[~np.isnan(values)]
     if not len(values):
         return Calibration(0.0, 1.0)
     return Calibration(float(values.mean()), max(float(values.std()), MIN_SPREAD[name]))
 
 
-def calibrations(corpus: Corpus, query: Query) -> tuple[Calibration, Calibration]:
-    """The query's semantic and lexical similarity to the corpus's calibration sample: the z-scores' mean and spread."""
+@dataclass(frozen=True)
+class Calibrations:
+    """A query's z-score calibrations against a corpus's calibration sample, one per similarity."""
+
+    semantic: Calibration
+    lexical: Calibration
+    described: Calibration
+
+
+def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus) -> FloatArray:
+    """Per row: the mean similarity of the seeker's vector to the centroids of the row's occupations in `reference`.
+
+    A seeker who writes about wiring houses is close to the centroid of electricians' ads wherever a particular ad is
+    and whatever else it says; a kindergarten ad in the seeker's own town is not, however many words it shares.
+    """
+    rows = corpus.sparse.get("occupation_rows")
+    if rows is None or not query.has_text:
+        return np.full(n, np.nan, dtype=np.float32)
+    centroids = reference.occupation_centroids()
+    terms = corpus.vocabs["occupations"].terms
+    if reference is corpus:
+        at = np.arange(min(len(terms), len(centroids)), dtype=np.int64)
+        cols = at
+    else:
+        pairs = [(col, reference.vocabs["occupations"].get(term)) for col, term in enumerate(terms)]
+        cols = np.asarray([col for col, ref in pairs if ref is not None and ref < len(centroids)], dtype=np.int64)
+        at = np.asarray([ref for _, ref in pairs if ref is not None and ref < len(centroids)], dtype=np.int64)
+    chosen = centroids[at]
+    known = np.einsum("ij,ij->i", chosen, chosen) > 0
+    weights = np.zeros((len(terms), 2), dtype=np.float32)
+    weights[cols, 0] = np.where(known, chosen @ query.vector, 0.0)
+    weights[cols, 1] = known
+    totals = rows.product(weights, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        described: FloatArray = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
+    return described
+
+
+def calibrations(corpus: Corpus, query: Query, described: FloatArray | None = None) -> Calibrations:
+    """The query's similarities to the corpus's calibration sample: the z-scores' mean and spread.
+
+    `described` passes the query's described-occupation values over the corpus's rows when they were computed already.
+    """
     rows, vectors, lexical_rows = corpus.calibration_sample()
     if not len(rows):
-        return Calibration(0.0, 1.0), Calibration(0.0, 1.0)
+        return Calibrations(Calibration(0.0, 1.0), Calibration(0.0, 1.0), Calibration(0.0, 1.0))
     semantic = vectors @ query.vector
     lexical = np.zeros(len(rows), dtype=np.float32)
     if query.terms.strip() and lexical_rows is not None:
@@ -106,15 +151,20 @@ def calibrations(corpus: Corpus, query: Query) -> tuple[Calibration, Calibration
         inside = cols < len(dense_query)
         dense_query[cols[inside]] = weights[inside]
         lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32).ravel()
-    return _calibration(semantic, "semantic"), _calibration(lexical, "lexical")
+    if described is None:
+        described = described_occupation(corpus, corpus.view().n, query, corpus)
+    return Calibrations(_calibration(semantic, "semantic"), _calibration(lexical, "lexical"),
+                        _calibration(described[rows], "described"))
 
 
 def context(
-    corpus: Corpus, query: Query, *, model: FitModel, now: float, calibrated: tuple[Calibration, Calibration] | None = None,
+    corpus: Corpus, query: Query, *, model: FitModel, now: float, reference: Corpus | None = None,
 ) -> Context:
-    """One request's view; `calibrated` passes z-score calibrations from another corpus (candidate search's one-posting corpus)."""
+    """One request's view; `reference` is the served corpus when `corpus` is not (candidate search's one-posting corpus):
+    similarities are calibrated, and occupations described, against it."""
     view = corpus.view()
     n = view.n
+    reference = reference or corpus
     stay = stay_arrays(corpus, n, query.profile, query.where)
     rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
                         dismissed=query.dismissed, now=now)
@@ -122,11 +172,13 @@ def context(
     if query.terms.strip() and "lexical_rows" in corpus.sparse:
         cols, weights = corpus.lexical_model.query(query.terms)
         lexical = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
-    semantic_calibration, lexical_calibration = calibrated or calibrations(corpus, query)
+    described = described_occupation(corpus, n, query, reference)
+    calibrated = calibrations(reference, query, described if reference is corpus else None)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=rules.removed(n),
-        occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical,
-        semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration,
+        occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical, described=described,
+        semantic_calibration=calibrated.semantic, lexical_calibration=calibrated.lexical,
+        described_calibration=calibrated.described,
     )
 
 
@@ -178,6 +230,7 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, list[object]]
         "lexical": ctx.lexical_calibration.z(lexical, model.z_clip) if query.terms.strip() else np.full(len(rows), np.nan, np.float32),
         "occupation": ctx.occupation[rows] if query.profile.wishes.occupations else np.full(len(rows), np.nan, np.float32),
         "skills": skills_share(query.skills, found) if query.skills.skills else np.full(len(rows), np.nan, np.float32),
+        "described_occupation": ctx.described_calibration.z(ctx.described[rows], model.z_clip),
     }
     weight = {"base": np.full(len(rows), model.intercept, np.float32)}
     weight |= {name: np.full(len(rows), model.weights[name], np.float32) for name in FIT_FEATURES}
@@ -204,4 +257,6 @@ def fit_bound(ctx: Context, semantic_ceiling: float) -> FloatArray:
     lexical_term = weights["lexical"] * ctx.lexical_calibration.z(ctx.lexical, model.z_clip)
     occupation_term = weights["occupation"] * ctx.occupation if ctx.query.profile.wishes.occupations else 0.0
     skills_term = max(weights["skills"], 0.0) if ctx.query.skills.skills else 0.0
-    return (model.intercept + semantic_term + lexical_term + occupation_term + skills_term).astype(np.float32)
+    described_term: FloatArray = np.nan_to_num(weights["described_occupation"] * ctx.described_calibration.z(ctx.described, model.z_clip))
+    bound: FloatArray = (model.intercept + semantic_term + lexical_term + occupation_term + skills_term + described_term).astype(np.float32)
+    return bound

@@ -2,7 +2,8 @@
 
 score = fit + stay + prior, every term weight × raw:
 - fit is a logistic model of relevance: intercept + Σ weight × feature over calibrated features (semantic and lexical
-  similarity as per-query z-scores, occupation closeness and the share of the seeker's skills in the ad). Its weights
+  similarity as per-query z-scores, occupation closeness, the share of the seeker's skills in the ad, and the described
+  occupation: the seeker's similarity to the typical ad of the posting's occupation, as a per-query z-score). Its weights
   are learned by `jobmatch relevance train` and shipped in `fit_model.json`; σ(fit) is the probability that the
   posting fits.
 - each stay factor's raw value is in [-1, 1] (1 satisfied, -1 against, unknown contributes 0), weighted by the seeker's
@@ -21,7 +22,7 @@ from typing import Any, Final
 
 from jobmatch.vocab import Importance, StayFactor
 
-FIT_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "skills")
+FIT_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "skills", "described_occupation")
 
 
 @dataclass(frozen=True)

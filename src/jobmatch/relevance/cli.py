@@ -21,6 +21,7 @@ def train(
     judgments: Annotated[Path, typer.Option(help="JSONL judgments with train, dev and test splits.", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option(help="Where to write the model (the served one is src/jobmatch/matching/fit_model.json).")],
     embedding_model: Annotated[str | None, typer.Option(help="Embedder (default: the configured one).")] = None,
+    vector_cache: Annotated[Path | None, typer.Option(help="Keep the judged texts' vectors here, so a re-run does not re-encode.")] = None,
 ) -> None:
     """Fit on train, choose regularisation and the fit floor on dev, report every split (test is never tuned on)."""
     from jobmatch.commands import load_settings
@@ -33,6 +34,8 @@ def train(
                              passage_prefix=settings.embedding_passage_prefix)
     with judgments.open(encoding="utf-8") as lines:
         read = training.read_judgments(lines)
+    if vector_cache is not None:
+        embedder = training.CachedEmbedder(embedder, vector_cache)
     model, report = training.train(read, embedder, base=fit_model())
     training.write(model, out)
     typer.echo(json.dumps({"model": model.to_json(), "report": report}, indent=2, ensure_ascii=False))

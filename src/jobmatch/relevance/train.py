@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 
-from jobmatch.embedding.base import Embedder
-from jobmatch.embedding.texts import posting_text, seeker_text
+from jobmatch.embedding.base import Embedder, Kind
+from jobmatch.embedding.texts import posting_text, seeker_text, text_hash
 from jobmatch.geo.service import GeoResolver
 from jobmatch.lexical.tfidf import LexicalModel
 from jobmatch.matching.filters import MatchFilters
@@ -83,6 +83,27 @@ def read_judgments(lines: Iterable[str]) -> Judgments:
                 raise ValueError(f"line {number}: posting {posting_key!r} is not in the file")
             grades[str(record["seeker"])][posting_ids[posting_key]] = int(record["grade"])
     return Judgments(seekers, split_of, postings, dict(grades))
+
+
+class CachedEmbedder:
+    """An embedder whose vectors are kept in a folder, by model, kind and text: re-training does not re-encode."""
+
+    def __init__(self, embedder: Embedder, folder: Path) -> None:
+        self.embedder = embedder
+        self.folder = folder
+        self.model_id = embedder.model_id
+        self.dim = embedder.dim
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def encode(self, texts: Sequence[str], *, kind: Kind = "passage") -> npt.NDArray[np.float32]:
+        keys = [text_hash(f"{self.model_id}\n{kind}\n{text}") for text in texts]
+        paths = [self.folder / f"{key}.npy" for key in keys]
+        missing = [i for i, path in enumerate(paths) if not path.exists()]
+        if missing:
+            fresh = self.embedder.encode([texts[i] for i in missing], kind=kind)
+            for i, vector in zip(missing, fresh, strict=True):
+                np.save(paths[i], vector)
+        return np.stack([np.load(path) for path in paths]) if paths else np.zeros((0, self.dim), dtype=np.float32)
 
 
 def judged_corpus(judgments: Judgments, embedder: Embedder) -> Corpus:

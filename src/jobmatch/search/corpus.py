@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from jobmatch.lexical.tfidf import LexicalModel
 from jobmatch.search.dense import DenseRows
@@ -105,8 +106,9 @@ class Corpus:
         self._view = CorpusView(0, np.zeros(0, dtype=bool))
         self._write = threading.Lock()
         self.generation = 0
-        self._sample: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Any] | None = None
         """Bumped on every change: rankings cached for an older generation are stale."""
+        self._sample: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Any] | None = None
+        self._centroids: npt.NDArray[np.float32] | None = None
 
     def view(self) -> CorpusView:
         return self._view
@@ -126,6 +128,27 @@ class Corpus:
             lexical = self.sparse["lexical_rows"].main[rows, :].tocsr() if len(rows) else None
             sample = self._sample = (rows, self.dense.vectors.view()[rows].copy(), lexical)
         return sample
+
+    def occupation_centroids(self) -> npt.NDArray[np.float32]:
+        """Per occupation column of the folded part: the unit-length mean vector of its live postings (zeros where none).
+
+        What the postings of one occupation have in common is the work itself; places, employers and boilerplate
+        average out. Recomputed after each fold, like the calibration sample.
+        """
+        centroids = self._centroids
+        if centroids is None:
+            rows = self.sparse.get("occupation_rows")
+            dim = self.dense.dim
+            if rows is None:
+                return np.zeros((0, dim), dtype=np.float32)
+            n_main = min(rows.n_main, self._view.n)
+            usable = (self._view.alive[:n_main] & self.columns["has_vector"].view(n_main)).astype(np.float32)
+            main = sp.csr_matrix(rows.main[:n_main])
+            sums = np.asarray((main.T @ sp.diags(usable)) @ self.dense.vectors.view(n_main), dtype=np.float32)
+            sums = np.zeros((rows.n_cols, dim), dtype=np.float32) if not len(sums) else np.pad(sums, ((0, rows.n_cols - len(sums)), (0, 0)))
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            centroids = self._centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+        return centroids
 
     def dead_share(self) -> float:
         """The share of rows that no longer serve (changed, removed or inactive postings)."""
@@ -261,6 +284,7 @@ class Corpus:
                 self.vocabs[name] = Vocab(vocab.terms)
             self.dense.fold()
             self._sample = None
+            self._centroids = None
 
     def save(self, folder: Path) -> None:
         n = self._view.n

@@ -96,6 +96,20 @@ class SparseRows:
                 result[self.n_main : n] = _dense(part[:, cols[inside]] @ weights[inside], shape[1:])
         return result
 
+    def product(self, weights: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
+        """The first n rows times a (n_cols,) or (n_cols, k) matrix: every column's weight at once, without slicing."""
+        tail = weights.shape[1:]
+        result = np.zeros((n, *tail), dtype=np.float32)
+        padded = np.zeros((self.n_cols, *tail), dtype=np.float32)
+        padded[: min(len(weights), self.n_cols)] = weights[: self.n_cols]
+        upto = min(n, self.n_main)
+        if upto:
+            result[:upto] = _dense(self.main @ padded[: self.main.shape[1]], tail)[:upto]
+        if n > self.n_main and self._delta.shape[0]:
+            part = self._delta[: n - self.n_main]
+            result[self.n_main : n] = _dense(part @ padded[: part.shape[1]], tail)
+        return result
+
     def folded(self) -> SparseRows:
         """The same rows with the delta merged into main."""
         if not self._delta.shape[0]:

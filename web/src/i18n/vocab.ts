@@ -51,6 +51,7 @@ const termNames: Record<string, Record<Lang, string>> = {
   lexical: { nb: "Felles ord", en: "Shared words" },
   skills: { nb: "Ferdigheter", en: "Skills" },
   occupation: { nb: "Yrke", en: "Occupation" },
+  described_occupation: { nb: "Yrket du beskriver", en: "The work you describe" },
   stay_prior: { nb: "Hvor lenge andre ble", en: "How long others stayed" },
   prior: { nb: "Hvor lenge andre ble", en: "How long others stayed" },
 };
