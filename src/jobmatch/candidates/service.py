@@ -97,7 +97,7 @@ def rank_candidates(
         measured = measure(ctx, only_row)
         strong, _, order, _ = order_of(ctx, measured, model)
         if len(order):
-            ranked.append((row.id, scored(ctx, measured, 0, strong=bool(strong[0]), with_terms=True)))
+            ranked.append((row.id, scored(ctx, measured, 0, strong=bool(strong[0]))))
     ranked.sort(key=lambda pair: (not pair[1].strong, -pair[1].score, str(pair[0])))
     return CandidateRanking(snapshot.version, posting_id, len(rows), ranked)
 

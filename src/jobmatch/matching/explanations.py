@@ -103,14 +103,14 @@ def explanation(session: Session, ranking: Ranking, *, seeker_id: uuid.UUID, pos
     position = ranking.position(posting_id)
     if position is not None:
         index = int(ranking.order[position - 1])
-        item = scored(ctx, ranking.measured, index, strong=bool(ranking.strong[index]), with_terms=True)
+        item = scored(ctx, ranking.measured, index, strong=bool(ranking.strong[index]))
         measured_row = ranking.measured
         outcome, fit = "ranked", ("strong" if item.strong else "possible")
         found_skills = measured_row.skills_found[index]
     else:
         rows = np.asarray([row], dtype=np.int64)
         single = measure(ctx, rows, ranking.prior(rows) if ranking.prior is not None else None)
-        item = scored(ctx, single, 0, strong=False, with_terms=True)
+        item = scored(ctx, single, 0, strong=False)
         found_skills = single.skills_found[0]
         outcome, fit = ("removed", None) if ctx.removed[row] else ("below_floor", "below_floor")  # type: ignore[assignment]
     rules = ctx.rules.rules_at(row) if outcome == "removed" else []

@@ -6,7 +6,9 @@ The terms are read off the arrays the ranking used (`Measured`), so they always 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, cached_property, partial
 
 from jobmatch.matching.fit import occupation_words, skills_words
 from jobmatch.matching.measure import Context, Measured, component_kind
@@ -26,14 +28,19 @@ FORMULA = (
 
 @dataclass(frozen=True)
 class Component:
-    """One term of the score: its raw value, its weight, and what it adds."""
+    """One term of the score: its raw value, its weight, what it adds, and (when asked for) the words."""
 
     name: str
     kind: str  # "fit", "stay" or "prior"
     raw: float | None
     weight: float
     importance: Importance | None
-    signal: Signal
+    words: Callable[[], Signal]
+    """Puts the term in words; a list item words only the few terms it shows."""
+
+    @cached_property
+    def signal(self) -> Signal:
+        return self.words()
 
     @property
     def contribution(self) -> float:
@@ -46,7 +53,12 @@ class Scored:
     row: int
     components: list[Component]
     strong: bool
-    matched_terms: list[str]
+    terms: Callable[[], list[str]]
+
+    @cached_property
+    def matched_terms(self) -> list[str]:
+        """The seeker's words that recur in the posting (the lexical term's words)."""
+        return self.terms()
 
     @property
     def score(self) -> float:
@@ -117,35 +129,39 @@ BASE = Signal(1.0, Status.PARTLY, "Utgangspunktet for alle annonser før noe er 
               "The starting point of every ad before anything is compared.")
 
 
-def scored(ctx: Context, measured: Measured, index: int, *, strong: bool, with_terms: bool) -> Scored:
+def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Scored:
     """Every term of the score of `measured.rows[index]`, in words."""
     row = int(measured.rows[index])
     query = ctx.query
     corpus = ctx.corpus
     raw = {name: _value(float(values[index])) for name, values in measured.raw.items()}
     weight = {name: float(values[index]) for name, values in measured.weight.items()}
-    terms: list[str] = []
-    if with_terms and raw["lexical"] is not None and query.terms.strip():
-        terms = corpus.lexical_model.matched_terms(query.terms, corpus.texts["lexical_texts"][row])
-    signals: dict[str, Signal] = {
-        "base": BASE,
-        "semantic": _semantic_words(raw["semantic"], float(measured.similarity["semantic"][index])),
-        "lexical": _lexical_words(raw["lexical"], terms),
-        "occupation": occupation_words(corpus, row, query.profile.wishes.occupations, raw["occupation"] or 0.0),
-        "skills": skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0),
-        "described_occupation": _described_words(raw["described_occupation"], _occupation_label(corpus, row)),
-        "stay_prior": prior_words(measured.prior_rate[index], use_prior=query.use_prior),
+
+    @cache
+    def terms() -> list[str]:
+        if raw["lexical"] is None or not query.terms.strip():
+            return []
+        return corpus.lexical_model.matched_terms(query.terms, corpus.texts["lexical_texts"][row])
+
+    words: dict[str, Callable[[], Signal]] = {
+        "base": lambda: BASE,
+        "semantic": lambda: _semantic_words(raw["semantic"], float(measured.similarity["semantic"][index])),
+        "lexical": lambda: _lexical_words(raw["lexical"], terms()),
+        "occupation": lambda: occupation_words(corpus, row, query.profile.wishes.occupations, raw["occupation"] or 0.0),
+        "skills": lambda: skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0),
+        "described_occupation": lambda: _described_words(raw["described_occupation"], _occupation_label(corpus, row)),
+        "stay_prior": lambda: prior_words(measured.prior_rate[index], use_prior=query.use_prior),
     }
     for factor in StayFactor:
-        signals[factor.value] = stay_words(corpus, row, factor, float(measured.raw[factor.value][index]),
-                                           int(ctx.stay.status[factor][row]), query.profile, query.where)
+        words[factor.value] = partial(stay_words, corpus, row, factor, float(measured.raw[factor.value][index]),
+                                      int(ctx.stay.status[factor][row]), query.profile, query.where)
     components = [
         Component(name, component_kind(name), raw[name], weight[name],
-                  query.importances[StayFactor(name)] if component_kind(name) == "stay" else None, signals[name])
+                  query.importances[StayFactor(name)] if component_kind(name) == "stay" else None, words[name])
         for name in measured.raw
     ]
     posting_id = int(corpus.column("ids", ctx.n)[row])
-    return Scored(posting_id=posting_id, row=row, components=components, strong=strong, matched_terms=terms)
+    return Scored(posting_id=posting_id, row=row, components=components, strong=strong, terms=terms)
 
 
 def summary_reasons(item: Scored, *, language: str = "no", top: int = 3) -> list[str]:

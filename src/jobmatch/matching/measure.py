@@ -74,20 +74,27 @@ class Context:
     lexical_calibration: Calibration
     described_calibration: Calibration
 
-    semantic_all: FloatArray | None = None
-    """The query's similarity to every row, once something needed most of them."""
+    semantic_known: FloatArray | None = None
+    """The query's similarity to each row this request has measured so far (NaN: not yet)."""
 
     @property
     def n(self) -> int:
         return self.view.n
 
     def semantic(self, rows: RowArray) -> FloatArray:
-        """The query's exact similarity to these rows: from one pass over all rows when many are asked for."""
-        if self.semantic_all is None and len(rows) * 8 > self.n:
-            self.semantic_all = self.corpus.dense.similarity(self.query.vector, np.arange(self.n, dtype=np.int64))
-        if self.semantic_all is not None:
-            return self.semantic_all[rows]
-        return self.corpus.dense.similarity(self.query.vector, rows)
+        """The query's exact similarity to these rows, each row computed once per request (one pass when most are asked for)."""
+        known = self.semantic_known
+        if known is None:
+            known = self.semantic_known = np.full(self.n, np.nan, dtype=np.float32)
+        missing = rows[np.isnan(known[rows])]
+        if len(missing):
+            dense = self.corpus.dense
+            if len(missing) * 3 > self.n:
+                known[:] = dense.similarity(self.query.vector, np.arange(self.n, dtype=np.int64))
+            else:
+                known[missing] = dense.similarity(self.query.vector, missing)
+        found: FloatArray = known[rows]
+        return found
 
 
 def _calibration(values: FloatArray, name: str) -> Calibration:
@@ -193,7 +200,7 @@ class Measured:
     similarity: dict[str, FloatArray]
     """The uncalibrated semantic and lexical similarities, for the words."""
     skills_found: npt.NDArray[np.bool_]
-    prior_rate: list[object]
+    prior_rate: npt.NDArray[np.object_]
 
     @property
     def fit(self) -> FloatArray:
@@ -213,7 +220,7 @@ def component_kind(name: str) -> str:
     return "prior" if name == "stay_prior" else "stay"
 
 
-def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, list[object]] | None = None) -> Measured:
+def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[np.object_]] | None = None) -> Measured:
     """The score's terms for these rows."""
     model, query = ctx.model, ctx.query
     semantic = ctx.semantic(rows)
@@ -237,7 +244,7 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, list[object]]
     for factor in StayFactor:
         raw[factor.value] = ctx.stay.raw[factor][rows]
         weight[factor.value] = np.full(len(rows), stay_weight(query.importances[factor]), np.float32)
-    no_prior: list[object] = [None] * len(rows)
+    no_prior = np.full(len(rows), None, dtype=object)
     prior_raw, prior_rate = prior if prior is not None else (np.full(len(rows), np.nan, np.float32), no_prior)
     raw["stay_prior"] = prior_raw
     weight["stay_prior"] = np.where(np.isnan(prior_raw), 0.0, STAY_PRIOR_WEIGHT).astype(np.float32)

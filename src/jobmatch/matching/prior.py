@@ -83,9 +83,11 @@ class PriorCache:
         self._checked = -math.inf
         self._cells: dict[stay_prior.CellKey, StayPriorRow] = {}
         self._raw = np.zeros(0, dtype=np.float32)
-        self._priors: list[stay_prior.Prior | None] = []
+        self._priors: npt.NDArray[np.object_] = np.zeros(0, dtype=object)
 
-    def for_rows(self, session: Session, corpus: Corpus, rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float32], list[object]]:
+    def for_rows(
+        self, session: Session, corpus: Corpus, rows: npt.NDArray[np.int64],
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.object_]]:
         """Each row's raw prior (NaN: none) and its published cell."""
         n = corpus.view().n
         with self._lock:
@@ -95,11 +97,11 @@ class PriorCache:
                 stamp = stay_prior_repository.stamp(session)
                 if stamp != self._stamp:
                     self._stamp, self._cells = stamp, stay_prior.cells_by_key(stay_prior_repository.all_cells(session))
-                    self._raw, self._priors = np.zeros(0, dtype=np.float32), []
+                    self._raw, self._priors = np.zeros(0, dtype=np.float32), np.zeros(0, dtype=object)
             if len(self._priors) < n:
                 self._extend(corpus, n)
             raw, priors = self._raw, self._priors
-        return raw[rows], [priors[row] for row in rows]
+        return raw[rows], priors[rows]
 
     def _extend(self, corpus: Corpus, n: int) -> None:
         vocab = corpus.vocabs["prior_keys"].terms
@@ -112,7 +114,9 @@ class PriorCache:
         raw = np.asarray([math.nan if p is None else (0.0 if p.level is Level.ALL else centred(p.rate, p.overall_rate))
                           for p in found], dtype=np.float32)
         self._raw = np.concatenate([self._raw, raw])
-        self._priors = self._priors + found
+        published = np.empty(len(found), dtype=object)
+        published[:] = found
+        self._priors = np.concatenate([self._priors, published])
 
 
 def prior_words(prior: object, *, use_prior: bool) -> Signal:

@@ -27,7 +27,7 @@ from jobmatch.vocab import StayFactor
 
 RowArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-PriorFn = Callable[[RowArray], "tuple[npt.NDArray[np.float32], list[object]] | None"]
+PriorFn = Callable[[RowArray], "tuple[npt.NDArray[np.float32], npt.NDArray[np.object_]] | None"]
 
 DENSE_START = 200
 """Dense candidates at first; multiplied by four while the floor-bound channel is more than four times as large."""
@@ -93,16 +93,19 @@ def candidates(ctx: Context) -> RowArray:
         return np.zeros(0, dtype=np.int64)
     if ctx.query.filters.occupation is not None:  # the request asks for this occupation's postings: all of them
         return np.flatnonzero(allowed)
-    occupational = np.flatnonzero(allowed & (ctx.occupation >= 0.5))
+    chosen = allowed & (ctx.occupation >= 0.5)
     k = DENSE_START
     while True:
         dense_rows, dense_scores = ctx.corpus.dense.search(ctx.query.vector, allowed, min(k, allowed_count), exact=ctx.semantic)
         if len(dense_rows) >= allowed_count:
-            return np.union1d(occupational, dense_rows)
+            chosen[dense_rows] = True
+            return np.flatnonzero(chosen)
         ceiling = float(dense_scores[-1]) if len(dense_scores) else 1.0
-        reachable = np.flatnonzero(allowed & (fit_bound(ctx, ceiling) >= ctx.model.floor))
-        if len(reachable) <= 4 * k or k >= allowed_count:
-            return np.union1d(np.union1d(occupational, dense_rows), reachable)
+        reachable = allowed & (fit_bound(ctx, ceiling) >= ctx.model.floor)
+        if int(reachable.sum()) <= 4 * k or k >= allowed_count:
+            chosen |= reachable
+            chosen[dense_rows] = True
+            return np.flatnonzero(chosen)
         k *= 4
 
 

@@ -93,6 +93,14 @@ def _rows_with(corpus: Corpus, name: str, cols: list[int], n: int) -> BoolArray:
     return present
 
 
+def _employer_among(corpus: Corpus, employers: npt.NDArray[np.int32], ids: list[int]) -> BoolArray:
+    """Rows whose employer is one of `ids` (a lookup table: -1, no employer, reads the table's last, unused, slot)."""
+    table = np.zeros(len(corpus.vocabs["employers"]) + 1, dtype=bool)
+    table[ids] = True
+    found: BoolArray = table[employers]
+    return found
+
+
 def keyword_mask(corpus: Corpus, n: int, keyword: str) -> BoolArray:
     """Postings in which every word of the keyword begins a word (title, description, employer, skills)."""
     tokens = word_tokens(keyword)
@@ -104,7 +112,7 @@ def keyword_mask(corpus: Corpus, n: int, keyword: str) -> BoolArray:
     employers = corpus.column("employer", n)
     folded = fold(keyword.strip())
     named = [i for i, name in enumerate(corpus.vocabs["employers"].terms) if folded in name]
-    return mask | np.isin(employers, named)
+    return mask | _employer_among(corpus, employers, named)
 
 
 def not_for_me(eligibility: Eligibility, corpus: Corpus, n: int, profile: SeekerIn) -> None:
@@ -123,7 +131,7 @@ def not_for_me(eligibility: Eligibility, corpus: Corpus, n: int, profile: Seeker
             continue
         ids = [i for i, key in enumerate(corpus.vocabs["employers"].terms) if key == wanted or wanted in key]
         rule = Rule("not_for_me.employer", f"Arbeidsgiveren {name} er «ikke for meg».", f"You marked the employer {name} as not for you.")
-        eligibility.add(rule, np.isin(employers, ids))
+        eligibility.add(rule, _employer_among(corpus, employers, ids))
     for keyword in excluded.keywords:
         eligibility.add(Rule("not_for_me.keyword", f"Annonsen nevner «{keyword}», som du har sagt nei til.",
                              f"The ad mentions “{keyword}”, which you marked as not for you."), keyword_mask(corpus, n, keyword))

@@ -115,7 +115,7 @@ def ranking_for(session: Session, snapshot: IndexSnapshot, query: Query, *, gene
         return fresh
     ctx = context(snapshot.corpus, query, model=fit_model(), now=time.time())
 
-    def prior(rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float32], list[object]] | None:
+    def prior(rows: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.object_]] | None:
         return prior_cache(snapshot).for_rows(session, snapshot.corpus, rows) if query.use_prior and len(rows) else None
 
     ranking = rank(ctx, key=key, index_version=snapshot.version, generation=current, prior=prior)
@@ -157,7 +157,7 @@ def _item(ranking: Ranking, index: int, *, rank_number: int, fit: FitBand, langu
 
 def _new_item(ranking: Ranking, index: int, *, rank_number: int, fit: FitBand, language: str) -> MatchItem:
     ctx = ranking.ctx
-    item = scored(ctx, ranking.measured, index, strong=bool(ranking.strong[index]), with_terms=True)
+    item = scored(ctx, ranking.measured, index, strong=bool(ranking.strong[index]))
     return MatchItem(
         posting_id=item.posting_id,
         title=ctx.corpus.texts["titles"][item.row],

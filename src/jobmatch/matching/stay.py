@@ -92,6 +92,18 @@ def haversine(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> Flo
     return distance
 
 
+FAR_RATIO = 2.0
+"""From twice the seeker's limit on, a commute counts fully against (and relaxing a must does not reach it)."""
+
+
+def _ratios(wish: WishPoint, lats: FloatArray, lons: FloatArray) -> FloatArray:
+    """distance ÷ limit; exact up to FAR_RATIO, beyond it a lower bound (the north-south distance alone)."""
+    lower: FloatArray = (EARTH_RADIUS_KM * np.abs(np.radians(lats) - np.float32(math.radians(wish.lat))) / wish.max_km).astype(np.float32)
+    near = np.flatnonzero(lower <= FAR_RATIO)
+    lower[near] = haversine(wish.lat, wish.lon, lats[near], lons[near]) / wish.max_km
+    return lower
+
+
 def commute_ratios(corpus: Corpus, n: int, where: Wherever) -> FloatArray:
     """min over wished places and posting locations of distance ÷ the wish's limit; NaN where nothing is located."""
     best = np.full(n, np.nan, dtype=np.float32)
@@ -101,11 +113,9 @@ def commute_ratios(corpus: Corpus, n: int, where: Wherever) -> FloatArray:
     extra_rows = extra_rows[in_range]
     extra_lat, extra_lon = corpus.extra_points["lat"].view()[in_range], corpus.extra_points["lon"].view()[in_range]
     for wish in where.points:
-        ratio = haversine(wish.lat, wish.lon, lat, lon) / wish.max_km
-        best = np.fmin(best, ratio)
+        best = np.fmin(best, _ratios(wish, lat, lon))
         if len(extra_rows):
-            extra = haversine(wish.lat, wish.lon, extra_lat, extra_lon) / wish.max_km
-            np.fmin.at(best, extra_rows, extra)
+            np.fmin.at(best, extra_rows, _ratios(wish, extra_lat, extra_lon))
     return best
 
 
@@ -118,7 +128,9 @@ def _choice(n: int, code: npt.NDArray[np.int8], wished: set[int] | None) -> tupl
     if wished is None:
         return _fill(n, math.nan, NOT_APPLICABLE)
     known = code > 0
-    met = np.isin(code, list(wished)) & known
+    table = np.zeros(max(256, max(wished) + 1), dtype=bool)
+    table[list(wished)] = True
+    met = table[code.astype(np.uint8)] & known
     raw = np.where(met, 1.0, -1.0).astype(np.float32)
     raw[~known] = np.nan
     status = np.where(met, MET, UNMET).astype(np.int8)
