@@ -14,6 +14,7 @@ from jobmatch.auth.seekers import OwnSeekerDep, ProfileReadDep, Purpose, stated_
 from jobmatch.deps import AccessDep, EmbedderDep, PrincipalDep, SessionDep, SettingsDep, StateDep
 from jobmatch.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, PreconditionFailed
 from jobmatch.etags import IfMatch, tagged
+from jobmatch.links import created_links
 from jobmatch.privacy import export
 from jobmatch.privacy.schemas import SeekerExport
 from jobmatch.seekers import service
@@ -25,8 +26,12 @@ router = APIRouter(prefix="/seekers", tags=["seekers"])
 CREATE_REFUSED = "you cannot create a profile for this person in that unit"
 
 
+SEEKER_LINKS = created_links("/v1/seekers/{seeker_id}", parameter="seeker_id",
+                             methods={"ReadSeeker": "get", "ReplaceSeeker": "put", "PatchSeeker": "patch", "EraseSeeker": "delete"})
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SeekerOut,
-             **access(Rule.SEEKER_CREATE, errors=(Conflict, InvalidRequest, Forbidden, PayloadTooLarge)))
+             **access(Rule.SEEKER_CREATE, errors=(Conflict, InvalidRequest, Forbidden, PayloadTooLarge), responses=SEEKER_LINKS))
 def create_seeker(
     body: SeekerCreate, principal: PrincipalDep, session: SessionDep, state: StateDep, embedder: EmbedderDep,
     access_context: AccessDep, response: Response, purpose: Purpose = None,
