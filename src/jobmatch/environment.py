@@ -1,6 +1,6 @@
 """The settings a quick command reads straight from the environment, and the rules `Settings` shares with it.
 
-`jobmatch token` and `--help` start in a fraction of a second because they need neither pydantic nor the full settings.
+`jobmatch token` and `--help` read these instead of building `Settings`, so they do not import pydantic-settings.
 """
 
 from __future__ import annotations
