@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -18,12 +19,14 @@ import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi.testclient import TestClient
 from jwt.algorithms import ECAlgorithm
+from pydantic import ValidationError
 
 from jobmatch.app import create_app
 from jobmatch.auth import dev
 from jobmatch.auth.issuers import TrustedIssuer
 from jobmatch.auth.principal import Role
 from jobmatch.auth.tokens import Authenticator
+from jobmatch.environment import DevTokenSettings, dev_token_settings
 from jobmatch.settings import Settings
 from tests import auth
 from tests.auth import bearer, signing_keys, token
@@ -224,3 +227,31 @@ def test_jobmatch_token_mints_what_the_development_server_trusts(settings: Setti
         assert call("admin", "GET", "/v1/index") == 200
         assert call("service", "POST", "/v1/postings", json=posting_body()) == 201
         assert call("service", "GET", "/v1/index") == 403
+
+
+@pytest.mark.parametrize("environ", [
+    {}, {"JOBMATCH_ENVIRONMENT": "test"}, {"jobmatch_environment": "test", "jobmatch_dev_tokens": "No"},
+    {"JOBMATCH_DEV_TOKENS": "false"}, {"JOBMATCH_ENVIRONMENT": "test", "JOBMATCH_DEV_TOKENS": "On"},
+    {"JOBMATCH_DATA_DIR": "/srv/jobmatch"}, {"JOBMATCH_ENVIRONMENT": "production"},
+    {"JOBMATCH_ENVIRONMENT": "production", "JOBMATCH_DEV_TOKENS": "true"},
+])
+def test_jobmatch_token_reads_its_settings_as_the_full_settings_do(environ: dict[str, str], monkeypatch: Any) -> None:
+    for name in [name for name in os.environ if name.upper().startswith("JOBMATCH_")]:
+        monkeypatch.delenv(name)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    quick = dev_token_settings()
+    assert quick is not None
+    try:
+        full = Settings()
+    except ValidationError:  # production without its secrets: no development tokens either way
+        assert not quick.enabled
+        return
+    assert quick == DevTokenSettings(enabled=full.dev_tokens_enabled and not full.is_production, data_dir=full.data_dir)
+
+
+@pytest.mark.parametrize("environ", [
+    {"JOBMATCH_ENVIRONMENT": "Production"}, {"JOBMATCH_DEV_TOKENS": "maybe"}, {"JOBMATCH_DEV_TOKENS": " on "},
+])
+def test_values_the_quick_reading_cannot_judge_are_left_to_the_full_settings(environ: dict[str, str]) -> None:
+    assert dev_token_settings(environ) is None

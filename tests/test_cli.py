@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -146,3 +149,19 @@ def test_a_configuration_error_names_the_setting_and_rule_never_the_value(
     assert named in result.output
     assert "SECRET-TAIL" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_token_and_help_start_without_the_full_settings(tmp_path: Path) -> None:
+    """Quick commands stay quick: neither loads pydantic-settings, the database layer or the model."""
+    script = (
+        "import sys\nfrom jobmatch.cli import app\n"
+        "for args in (['token', '--role', 'admin'], ['--help']):\n"
+        "    sys.argv = ['jobmatch', *args]\n"
+        "    try:\n        app()\n    except SystemExit as exit:\n        assert not exit.code, exit.code\n"
+        "heavy = {'pydantic_settings', 'sqlalchemy', 'numpy', 'jobmatch.settings'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {**os.environ, "JOBMATCH_DATA_DIR": str(tmp_path), "JOBMATCH_ENVIRONMENT": "development"}
+    env.pop("JOBMATCH_DEV_TOKENS", None)
+    finished = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    assert finished.returncode == 0, finished.stderr

@@ -14,11 +14,11 @@ from typing import Annotated
 
 import typer
 
+from jobmatch.environment import default_data_dir
 from jobmatch.fairness.cli import fairness_report
 from jobmatch.feed.cli import feed_app
 from jobmatch.geo.cli import geo_app
 from jobmatch.relevance.cli import relevance_app
-from jobmatch.settings import default_data_dir
 from jobmatch.stay_prior.cli import stay_prior_app
 
 DATA_DIR = os.environ.get("JOBMATCH_DATA_DIR") or str(default_data_dir())
@@ -247,10 +247,16 @@ def token(
     Refused in production; use your identity provider's tokens there.
     """
     from jobmatch.auth import dev
-    from jobmatch.settings import Settings
+    from jobmatch.environment import DevTokenSettings, dev_token_settings
 
-    settings = Settings()  # no logging set up, no database: this command only signs
-    if settings.is_production or not settings.dev_tokens_enabled:
+    # No logging, no database, not even the full settings (pydantic): this command only signs, and should be quick.
+    settings = dev_token_settings()
+    if settings is None:  # a value only the full settings can judge: let them
+        from jobmatch.settings import Settings
+
+        full = Settings()
+        settings = DevTokenSettings(enabled=full.dev_tokens_enabled and not full.is_production, data_dir=full.data_dir)
+    if not settings.enabled:
         typer.echo("development tokens are off here (production, or JOBMATCH_DEV_TOKENS=false)", err=True)
         raise typer.Exit(2)
     if role not in dev.DEV_ROLES:

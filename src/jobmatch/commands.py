@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, Settings, read_settings
-
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from jobmatch.settings import Settings
 
 SCHEMA_BEHIND_EXIT = 3
 QUIET_LOGGERS = ("alembic.runtime.plugins", "faiss.loader")
@@ -27,6 +27,7 @@ QUIET_LOGGERS = ("alembic.runtime.plugins", "faiss.loader")
 def load_settings() -> Settings:
     """The settings, or exit 78 with a message naming each bad setting and its rule (never its value)."""
     from jobmatch.logs import configure_logging
+    from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, read_settings
 
     try:
         settings = read_settings()

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Self
 
-import platformdirs
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from jobmatch.auth.issuers import TrustedIssuer
+from jobmatch.environment import Environment as Environment  # where the rest of jobmatch imports it from
+from jobmatch.environment import default_data_dir, dev_tokens_enabled
 
 # Values that say "fill me in": refused as secrets anywhere but development.
 PLACEHOLDERS = frozenset({"changeme", "change-me", "changethis", "secret", "placeholder", "development", "dev", "test", "xxx"})
 MIN_SECRET_LENGTH = 32
 INVALID_SETTINGS_EXIT = 78  # EX_CONFIG in sysexits.h: every command exits with it on a configuration error
-
-
-class Environment(StrEnum):
-    DEVELOPMENT = "development"
-    TEST = "test"
-    PRODUCTION = "production"
-
-
-def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("jobmatch"))
 
 
 class Settings(BaseSettings):
@@ -113,7 +103,7 @@ class Settings(BaseSettings):
 
     @property
     def dev_tokens_enabled(self) -> bool:
-        return not self.is_production if self.dev_tokens is None else self.dev_tokens
+        return dev_tokens_enabled(self.environment, self.dev_tokens)
 
     @property
     def is_production(self) -> bool:

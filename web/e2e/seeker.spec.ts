@@ -62,10 +62,22 @@ test("a seeker sees the API's ranking, explanations, what-ifs and dismissals, an
     await expect(page.locator(`#match-${dismissed.posting_id}`)).toHaveCount(0);
   });
 
-  await test.step("a caseworker of the seeker's unit states a purpose and reads them", async () => {
+  await test.step("a caseworker of the seeker's unit lists their unit's seekers and picks this one", async () => {
     await signOut(page);
     await signIn(page, "Z990001");
-    await page.getByRole("link", { name: /^demo-1:/ }).click();
+    await page.getByLabel("Formål").fill("Oversikt over enheten");
+    await page.getByRole("button", { name: "Fortsett" }).click();
+    const list = page.getByRole("table", { name: "Arbeidssøkere du kan se" });
+    await expect(list.getByRole("row").filter({ hasText: me.id })).toHaveCount(1);
+    const users = (await (await request.get("/v1/dev/users")).json()).items as { subject: string; unit: string; seeker_id: string }[];
+    const otherUnit = users.find((user) => user.subject === "demo-2")!;
+    await expect(list.getByRole("row").filter({ hasText: otherUnit.seeker_id })).toHaveCount(0);
+    await expectAccessible(page);
+    await screenshot(page, "caseworker-list");
+    await list.getByRole("row").filter({ hasText: me.id }).getByRole("link").click();
+  });
+
+  await test.step("states a purpose for the visit and reads the seeker", async () => {
     await page.getByLabel("Formål").fill("Oppfølging av jobbsøking");
     await page.getByRole("button", { name: "Fortsett" }).click();
     await expect(page.getByRole("heading", { name: "Arbeidssøkerens treff" })).toBeVisible();
@@ -81,6 +93,8 @@ test("a seeker sees the API's ranking, explanations, what-ifs and dismissals, an
     const table = page.getByRole("table", { name: "Hvem har sett dataene mine" });
     const row = table.getByRole("row").filter({ hasText: "Z990001" }).filter({ hasText: "Oppfølging av jobbsøking" });
     await expect(row.first()).toBeVisible();
+    const listed = table.getByRole("row").filter({ hasText: "Så deg i listen over arbeidssøkere" });
+    await expect(listed.filter({ hasText: "Oversikt over enheten" }).first()).toBeVisible();
     await expectAccessible(page);
     await screenshot(page, "access-log");
   });

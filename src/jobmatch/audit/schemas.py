@@ -12,6 +12,7 @@ class Action(StrEnum):
     READ_PROFILE = "read:profile"
     READ_MATCHES = "read:matches"
     READ_EXPLANATION = "read:explanation"
+    LIST_SEEKERS = "list:seekers"
     CREATE_PROFILE = "create:profile"
     ASSIGN = "admin:assignment"
 

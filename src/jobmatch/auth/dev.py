@@ -7,14 +7,16 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from jobmatch.auth.issuers import TrustedIssuer
 from jobmatch.auth.principal import Role, Scope
+
+if TYPE_CHECKING:  # pydantic, which `jobmatch token` does without
+    from jobmatch.auth.issuers import TrustedIssuer
 
 DEV_ISSUER = "jobmatch-dev"
 DEV_AUDIENCE = "jobmatch"
@@ -32,6 +34,8 @@ class DevKeys:
 
 def dev_issuer(public_pem: str, *, issuer: str = DEV_ISSUER, audience: str = DEV_AUDIENCE) -> TrustedIssuer:
     """The claim layout of development tokens: TokenX-like seekers (`pid`), Entra-like employees (`NAVident`)."""
+    from jobmatch.auth.issuers import TrustedIssuer
+
     return TrustedIssuer(
         issuer=issuer, audience=audience, public_key=public_pem, algorithms=[DEV_ALGORITHM],
         seeker_claim="pid", employee_claim="NAVident", groups_claim="groups", units_claim="units",

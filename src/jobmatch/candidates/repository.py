@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobmatch.auth.principal import Principal, Role
 from jobmatch.auth.seekers import caseworker_refusal
 from jobmatch.db.tables import SeekerRow
+from jobmatch.seekers.repository import readable_by
 
 
 def findable_for(session: Session, principal: Principal) -> list[SeekerRow]:
@@ -17,12 +18,6 @@ def findable_for(session: Session, principal: Principal) -> list[SeekerRow]:
     """
     if principal.role is not Role.CASEWORKER:
         return []
-    statement = select(SeekerRow).where(
-        SeekerRow.findable.is_(True),
-        SeekerRow.caseworker_access.is_(True),
-        or_(SeekerRow.assigned_caseworker == principal.subject, SeekerRow.assigned_unit.in_(sorted(principal.units))),
-    )
-    if not principal.protected_access:
-        statement = statement.where(SeekerRow.protected.is_(False))
+    statement = select(SeekerRow).where(SeekerRow.findable.is_(True), readable_by(principal))
     rows = session.scalars(statement.order_by(SeekerRow.id))
     return [row for row in rows if caseworker_refusal(principal, row) is None]

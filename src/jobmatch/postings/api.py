@@ -11,6 +11,7 @@ from jobmatch.auth.rules import Rule, access
 from jobmatch.deps import EmbedderDep, IndexDep, SessionDep, SettingsDep, StateDep
 from jobmatch.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge, PreconditionFailed
 from jobmatch.etags import IfMatch, tagged
+from jobmatch.links import created_links
 from jobmatch.postings import service
 from jobmatch.postings.importer import Importer, ImportFormat, LineSplitter
 from jobmatch.postings.schemas import ImportReport, PostingIn, PostingOut, PostingPage
@@ -22,8 +23,12 @@ router = APIRouter(prefix="/postings", tags=["postings"])
 PostingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's id.")]
 
 
+POSTING_LINKS = created_links("/v1/postings/{posting_id}", parameter="posting_id",
+                              methods={"ReadPosting": "get", "ReplacePosting": "put", "DeletePosting": "delete"})
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PostingOut,
-             **access(Rule.POSTINGS_WRITE, errors=(Conflict, InvalidRequest, PayloadTooLarge)))
+             **access(Rule.POSTINGS_WRITE, errors=(Conflict, InvalidRequest, PayloadTooLarge), responses=POSTING_LINKS))
 def create_posting(
     posting: PostingIn, session: SessionDep, embedder: EmbedderDep, index: IndexDep, response: Response,
 ) -> PostingOut:

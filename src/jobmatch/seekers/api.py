@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from jobmatch.audit import service as audit
 from jobmatch.audit.schemas import Action
 from jobmatch.auth.principal import Role
 from jobmatch.auth.rules import Rule, access
 from jobmatch.auth.seekers import OwnSeekerDep, ProfileReadDep, Purpose, stated_purpose
-from jobmatch.deps import AccessDep, EmbedderDep, PrincipalDep, SessionDep, StateDep
+from jobmatch.deps import AccessDep, EmbedderDep, PrincipalDep, SessionDep, SettingsDep, StateDep
 from jobmatch.errors import Conflict, Forbidden, InvalidRequest, NotFound, PayloadTooLarge, PreconditionFailed
 from jobmatch.etags import IfMatch, tagged
+from jobmatch.links import created_links
 from jobmatch.privacy import export
 from jobmatch.privacy.schemas import SeekerExport
 from jobmatch.seekers import service
-from jobmatch.seekers.schemas import SeekerCreate, SeekerIn, SeekerOut, SeekerPatch
+from jobmatch.seekers.schemas import SeekerCreate, SeekerIn, SeekerListPage, SeekerOut, SeekerPatch
 
 router = APIRouter(prefix="/seekers", tags=["seekers"])
 
@@ -23,8 +26,12 @@ router = APIRouter(prefix="/seekers", tags=["seekers"])
 CREATE_REFUSED = "you cannot create a profile for this person in that unit"
 
 
+SEEKER_LINKS = created_links("/v1/seekers/{seeker_id}", parameter="seeker_id",
+                             methods={"ReadSeeker": "get", "ReplaceSeeker": "put", "PatchSeeker": "patch", "EraseSeeker": "delete"})
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SeekerOut,
-             **access(Rule.SEEKER_CREATE, errors=(Conflict, InvalidRequest, Forbidden, PayloadTooLarge)))
+             **access(Rule.SEEKER_CREATE, errors=(Conflict, InvalidRequest, Forbidden, PayloadTooLarge), responses=SEEKER_LINKS))
 def create_seeker(
     body: SeekerCreate, principal: PrincipalDep, session: SessionDep, state: StateDep, embedder: EmbedderDep,
     access_context: AccessDep, response: Response, purpose: Purpose = None,
@@ -62,6 +69,23 @@ def create_seeker(
     out = service.to_out(row)
     tagged(response, out)
     return out
+
+
+@router.get("", response_model=SeekerListPage, **access(Rule.CASEWORKER, errors=(InvalidRequest,)))
+def list_seekers(
+    principal: PrincipalDep, session: SessionDep, settings: SettingsDep, access_context: AccessDep, purpose: Purpose = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> SeekerListPage:
+    """The seekers the caseworker may read (assigned to them or their units, access not withdrawn), newest profile first.
+
+    Only an id, a headline and when the profile changed; needs `X-Purpose`, and every seeker listed sees the listing
+    in their access log (`list:seekers`). Seekers use `/v1/me` instead (403 here).
+    """
+    if limit > settings.max_page_size:
+        raise InvalidRequest(f"limit may be at most {settings.max_page_size}")
+    return service.readable_list(session, principal=principal, pseudonyms=access_context.pseudonyms,
+                                 purpose=stated_purpose(purpose), cursor=cursor, limit=limit, cef=access_context.audit_cef)
 
 
 @router.get("/{seeker_id}", response_model=SeekerOut, **access(Rule.SEEKER_READ, errors=(NotFound, InvalidRequest)))

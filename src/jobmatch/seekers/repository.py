@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, literal, or_, select, true, tuple_
 from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 
+from jobmatch.auth.principal import Principal, Role
 from jobmatch.db.tables import SeekerRow
 
 
@@ -60,3 +61,23 @@ def inactive_since(session: Session, cutoff: datetime, *, limit: int) -> list[Se
 
 def count_inactive_since(session: Session, cutoff: datetime) -> int:
     return int(session.scalar(select(func.count()).select_from(SeekerRow).where(SeekerRow.last_active_at < cutoff)) or 0)
+
+
+def readable_by(principal: Principal) -> ColumnElement[bool]:
+    """The seekers a caseworker may read, as SQL: the rule `caseworker_refusal` checks row by row. Nobody for others."""
+    if principal.role is not Role.CASEWORKER:
+        return literal(False)
+    return SeekerRow.caseworker_access.is_(True) & (
+        SeekerRow.protected.is_(False) if not principal.protected_access else true()
+    ) & or_(SeekerRow.assigned_caseworker == principal.subject, SeekerRow.assigned_unit.in_(sorted(principal.units)))
+
+
+def readable_page(
+    session: Session, principal: Principal, *, before: tuple[datetime, uuid.UUID] | None, limit: int,
+) -> list[SeekerRow]:
+    """Newest profile first; `before` is the (created_at, id) of the last row of the previous page."""
+    statement = select(SeekerRow).where(readable_by(principal))
+    if before is not None:
+        created_at, seeker_id = literal(before[0], SeekerRow.created_at.type), literal(before[1], SeekerRow.id.type)
+        statement = statement.where(tuple_(SeekerRow.created_at, SeekerRow.id) < tuple_(created_at, seeker_id))
+    return list(session.scalars(statement.order_by(SeekerRow.created_at.desc(), SeekerRow.id.desc()).limit(limit)))

@@ -117,6 +117,19 @@ class SeekerOut(SeekerIn):
     updated_at: datetime
 
 
+class SeekerListItem(BaseModel):
+    """One line of a caseworker's list: enough to pick the seeker, nothing more."""
+
+    id: uuid.UUID
+    headline: str = Field(description="Up to three wished occupations, or the first words of the summary when none is wished.")
+    updated_at: datetime = Field(description="When the profile last changed.")
+
+
+class SeekerListPage(BaseModel):
+    items: list[SeekerListItem]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+
+
 class SeekerCreate(SeekerIn):
     """A new profile. A seeker creates their own (leave `person` out); a caseworker names the person it is for."""
 

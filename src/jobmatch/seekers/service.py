@@ -12,14 +12,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from jobmatch import etags
+from jobmatch import cursors, etags
+from jobmatch.audit import service as audit
+from jobmatch.audit.schemas import Action
+from jobmatch.auth.principal import Principal
 from jobmatch.db.tables import SeekerRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
-from jobmatch.embedding.texts import seeker_text
-from jobmatch.errors import Conflict, NotFound
+from jobmatch.embedding.texts import scrub_personal_data, seeker_text
+from jobmatch.errors import Conflict, InvalidRequest, NotFound
+from jobmatch.privacy.pseudonyms import Pseudonyms
 from jobmatch.seekers import repository
-from jobmatch.seekers.schemas import Assignment, AssignmentOut, Preferences, SeekerIn, SeekerOut, SeekerPatch
+from jobmatch.seekers.schemas import (
+    Assignment,
+    AssignmentOut,
+    Preferences,
+    SeekerIn,
+    SeekerListItem,
+    SeekerListPage,
+    SeekerOut,
+    SeekerPatch,
+)
 
 # Activity is recorded at most this often per seeker, so reads do not each write.
 ACTIVITY_GRANULARITY = timedelta(hours=1)
@@ -163,3 +176,44 @@ def assign(session: Session, *, seeker_id: uuid.UUID, assignment: Assignment) ->
     row = get(session, seeker_id=seeker_id)
     values = {"assigned_unit": assignment.unit, "assigned_caseworker": assignment.caseworker, "protected": assignment.protected}
     return repository.update(session, row, values)
+
+
+HEADLINE_OCCUPATIONS, HEADLINE_WORDS = 3, 8
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def headline(row: SeekerRow) -> str:
+    """Wished occupations, or the summary's first words: enough to tell seekers apart in a list."""
+    names = [str(wished.get("label") or wished.get("code")) for wished in row.wishes.get("occupations") or []]
+    parts, limit = (names, HEADLINE_OCCUPATIONS) if names else (scrub_personal_data(row.summary).split(), HEADLINE_WORDS)
+    text = (", " if names else " ").join(parts[:limit])
+    return f"{text} …" if len(parts) > limit else text
+
+
+def encode_list_cursor(row: SeekerRow) -> str:
+    # The id breaks ties: profiles created in one transaction share `created_at`.
+    return cursors.encode_bound("s", (row.created_at - _EPOCH) // timedelta(microseconds=1), binding=row.id.hex)
+
+
+def decode_list_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    decoded = cursors.decode_bound("s", cursor)
+    if decoded is None:
+        return None
+    position, binding = decoded
+    try:
+        return _EPOCH + timedelta(microseconds=position), uuid.UUID(hex=binding)
+    except ValueError as exc:
+        raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+
+
+def readable_list(
+    session: Session, *, principal: Principal, pseudonyms: Pseudonyms, purpose: str, cursor: str | None, limit: int,
+    cef: bool = True,
+) -> SeekerListPage:
+    """The seekers this caseworker may read, newest profile first; each one listed is audited like a read."""
+    rows = repository.readable_page(session, principal, before=decode_list_cursor(cursor), limit=limit + 1)
+    shown = rows[:limit]
+    for row in shown:
+        audit.record(session, principal, seeker_ref=pseudonyms.seeker(row.id), action=Action.LIST_SEEKERS, purpose=purpose, cef=cef)
+    items = [SeekerListItem(id=row.id, headline=headline(row), updated_at=row.updated_at) for row in shown]
+    return SeekerListPage(items=items, next_cursor=encode_list_cursor(shown[-1]) if len(rows) > limit else None)

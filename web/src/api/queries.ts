@@ -181,6 +181,25 @@ export function useAccessLog() {
   });
 }
 
+/** The seekers a caseworker may read, page by page; the API audits each listing with the purpose. */
+export function useSeekerList(purpose: string | null) {
+  const { api } = useSession();
+  return useInfiniteQuery({
+    queryKey: ["seeker-list", purpose],
+    enabled: purpose !== null,
+    initialPageParam: null as string | null,
+    getNextPageParam: (page: Schemas["SeekerListPage"]) => page.next_cursor,
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await call(
+          api.GET("/v1/seekers", {
+            params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) }, header: purposeHeader(purpose) },
+          }),
+        ),
+      ),
+  });
+}
+
 export function useCandidates(postingId: number | null, purpose: string | null) {
   const { api } = useSession();
   const { apiLang } = useI18n();

@@ -42,6 +42,7 @@ export const actionNames: Named<Schemas["Action"]> = {
   "read:profile": { nb: "Leste profilen", en: "Read the profile" },
   "read:matches": { nb: "Leste treffene", en: "Read the matches" },
   "read:explanation": { nb: "Leste en forklaring", en: "Read an explanation" },
+  "list:seekers": { nb: "Så deg i listen over arbeidssøkere", en: "Saw you in the list of job seekers" },
   "create:profile": { nb: "Opprettet profilen", en: "Created the profile" },
   "admin:assignment": { nb: "Endret tildelingen", en: "Changed the assignment" },
 };
