@@ -23,13 +23,14 @@ from jobmatch.embedding.texts import posting_text
 from jobmatch.lexical.tfidf import LexicalModel
 from jobmatch.postings import repository as postings_repository
 from jobmatch.postings.service import readable
+from jobmatch.search import segments
 from jobmatch.search.corpus import Corpus
 from jobmatch.search.dense import DenseRows
 from jobmatch.search.encode import EncodeExecutor, LocalExecutor
 from jobmatch.search.facts import PostingFacts
 from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
 from jobmatch.search.sync import embed_pending, facts_for, sync_changes
-from jobmatch.search.versions import IndexStore, Manifest, VersionError, load_folder, new_version_name
+from jobmatch.search.versions import FORMAT, IndexStore, Manifest, VersionError, load_folder, new_version_name
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class BuildStats:
     incremental_from: str | None = None
     """The version this run started from (an incremental run), or None (a full build)."""
     postings_changed: int = 0
+    segment: str = "base"
+    """What this run wrote: `base` (every row: a full build or a compaction) or `delta` (only what changed)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,11 @@ def embed_chunk(
 
 DEAD_ROWS_LIMIT = 0.3
 """An incremental run that would leave more than this share of dead rows builds from scratch instead."""
+DELTA_ROWS_SHARE = 0.1
+DELTA_ROWS_MIN = 1_000
+"""An incremental run writes a delta while the rows after the base stay within this share of the base's rows (or
+this many): they are searched exactly, outside the HNSW graph. Past it, the run compacts: it writes a fresh base."""
+MAX_DELTAS = 20
 DELETIONS_KEPT = timedelta(days=1)
 
 
@@ -139,7 +147,8 @@ def build_version(
         now = session.scalar(select(func.now())) or datetime.now(UTC)
         stats.expired_deactivated = len(postings_repository.deactivate_expired(session, now=now))
         session.execute(delete(PostingDeletionRow).where(PostingDeletionRow.deleted_at < now - DELETIONS_KEPT))
-    snapshot = None if full else _previous(index_store, embedder=embedder)
+    previous = None if full else _previous(index_store, embedder=embedder)
+    snapshot, since = (previous[0], segments.mark(previous[0].corpus)) if previous else (None, None)
     if snapshot is not None:
         stats.incremental_from = snapshot.version
         _catch_up(snapshot, session_factory, embedder=embedder, stats=stats)
@@ -153,6 +162,8 @@ def build_version(
     else:
         corpus, watermark = snapshot.corpus, snapshot.watermark
         stats.embeddings_reused = corpus.live_count - stats.embeddings_computed
+    base = previous[1] if previous and snapshot is not None and since is not None and _fits_a_delta(previous[1], corpus, since) else None
+    if base is None and snapshot is not None:
         started = time.perf_counter()
         corpus.fold()
         stats.seconds_indexing += time.perf_counter() - started
@@ -171,7 +182,13 @@ def build_version(
         watermark_id=watermark[1],
         index_kind=corpus.dense.kind,
     )
-    index_store.write(folder, corpus=corpus, manifest=manifest)
+    if base is not None and since is not None:
+        stats.segment = "delta"
+        index_store.link_segments(folder, previous=base)
+        pause_point("linked")
+        index_store.write_delta(folder, corpus=corpus, manifest=manifest, previous=base, since=since)
+    else:
+        index_store.write_base(folder, corpus=corpus, manifest=manifest)
     pause_point("written")
     started = time.perf_counter()
     verify(folder, model_id=embedder.model_id, expected_count=corpus.live_count)
@@ -180,12 +197,20 @@ def build_version(
     return Built(version=version, folder=final, manifest=manifest, stats=stats)
 
 
-def _previous(index_store: IndexStore, *, embedder: Embedder) -> IndexSnapshot | None:
+def _fits_a_delta(previous: Manifest, corpus: Corpus, since: segments.Mark) -> bool:
+    """Whether this run can write a delta on the previous version's segments rather than a fresh base."""
+    if previous.format != FORMAT or len(previous.segments) > MAX_DELTAS:
+        return False
+    base_rows = int(previous.segments[0]["rows"])
+    return corpus.view().n - base_rows <= max(DELTA_ROWS_MIN, DELTA_ROWS_SHARE * base_rows) and segments.fits_a_delta(corpus, since)
+
+
+def _previous(index_store: IndexStore, *, embedder: Embedder) -> tuple[IndexSnapshot, Manifest] | None:
     current = index_store.current()
     if current is None:
         return None
     try:
-        return index_store.load(current, model_id=embedder.model_id)
+        return index_store.load(current, model_id=embedder.model_id), index_store.manifest(current)
     except VersionError as error:
         logger.warning("building from scratch: the current version cannot be reused (%s)", error)
         return None
@@ -233,12 +258,13 @@ def _build_corpus(
 
 
 def verify(folder: Path, *, model_id: str, expected_count: int) -> None:
-    """Reload what was written and ask it canary questions: each probe posting must be found by its own vector and terms.
+    """Reload what was written (checking the new segment's checksums) and ask it canary questions: each probe posting
+    must be found by its own vector and terms.
 
     Identical ads are common (chains, big employers): a probe passes when its own score equals the best score, ties
     included, not only when it is first.
     """
-    snapshot = load_folder(folder, model_id=model_id)
+    snapshot = load_folder(folder, model_id=model_id, check_all=False)  # the segments it shares were checked when written
     corpus = snapshot.corpus
     if corpus.live_count != expected_count:
         raise VersionError(f"built index holds {corpus.live_count} postings, expected {expected_count}")
