@@ -105,8 +105,8 @@ def save_delta(corpus: Corpus, folder: Path, *, since: Mark) -> None:
 def load(base: Path, deltas: Sequence[Path] = ()) -> Corpus:
     """The corpus a base and its deltas (in order) describe; ValueError when they do not fit together."""
     dense = DenseRows.load(base)
-    for folder in deltas:
-        dense.append(np.load(folder / VECTORS_FILE))
+    if deltas:  # one copy of every vector, not one per delta
+        dense.vectors = Growable(np.concatenate([dense.vectors.view(), *(np.load(folder / VECTORS_FILE) for folder in deltas)]))
     corpus = Corpus(lexical_model=LexicalModel.load(base / LEXICAL_MODEL_FILE), dense=dense)
     segments = [base, *deltas]
     columns: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in [*ARRAY_COLUMNS, *(f"extra_{e}" for e in EXTRA_POINTS)]}
