@@ -131,7 +131,7 @@ def served_version(client: TestClient, seeker_id: str) -> str:
     return version
 
 
-@pytest.mark.parametrize("stage", ["embedding", "indexing", "written", "published", "switched"])
+@pytest.mark.parametrize("stage", ["embedding", "indexing", "linked", "written", "published", "switched"])
 def test_a_killed_reindex_leaves_a_good_version_serving_and_the_rerun_completes(
     stage: str, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:

@@ -132,6 +132,7 @@ def build_version(
     embedder: Embedder,
     index_store: IndexStore,
     full: bool = False,
+    compact: bool = False,
     batch_size: int = 256,
     executor: EncodeExecutor | None = None,
     progress: Progress | None = None,
@@ -139,7 +140,8 @@ def build_version(
     """Build, write and verify a new version in a fresh folder; it is published but not yet current.
 
     Without `full`, the current version is reused when it can be: the changes since it was built are applied through the
-    change feed and only they are embedded and indexed, so the cost follows the change, not the corpus.
+    change feed and only they are embedded, indexed and written (a delta segment beside the shared ones), so the cost
+    follows the change, not the corpus. `compact` writes the result as a fresh base instead.
     """
     executor = executor or LocalExecutor(embedder)
     stats = BuildStats()
@@ -148,12 +150,14 @@ def build_version(
         stats.expired_deactivated = len(postings_repository.deactivate_expired(session, now=now))
         session.execute(delete(PostingDeletionRow).where(PostingDeletionRow.deleted_at < now - DELETIONS_KEPT))
     previous = None if full else _previous(index_store, embedder=embedder)
-    snapshot, since = (previous[0], segments.mark(previous[0].corpus)) if previous else (None, None)
+    snapshot = previous[0] if previous else None
+    since = segments.mark(snapshot.corpus) if snapshot else None
     if snapshot is not None:
         stats.incremental_from = snapshot.version
         _catch_up(snapshot, session_factory, embedder=embedder, stats=stats)
         if snapshot.corpus.dead_share() > DEAD_ROWS_LIMIT:
             snapshot = None
+    delta_on: Manifest | None = None  # the previous version, when this run writes a delta on its segments
     if snapshot is None:
         stats.incremental_from = None
         corpus = _build_corpus(session_factory, embedder=embedder, executor=executor, full=full, batch_size=batch_size,
@@ -162,11 +166,12 @@ def build_version(
     else:
         corpus, watermark = snapshot.corpus, snapshot.watermark
         stats.embeddings_reused = corpus.live_count - stats.embeddings_computed
-    base = previous[1] if previous and snapshot is not None and since is not None and _fits_a_delta(previous[1], corpus, since) else None
-    if base is None and snapshot is not None:
-        started = time.perf_counter()
-        corpus.fold()
-        stats.seconds_indexing += time.perf_counter() - started
+        if previous and since and not compact and _fits_a_delta(previous[1], corpus, since):
+            delta_on = previous[1]
+        else:  # compaction: the rows after the base join its inverted indexes and graph
+            started = time.perf_counter()
+            corpus.fold()
+            stats.seconds_indexing += time.perf_counter() - started
     stats.postings = corpus.live_count
 
     pause_point("indexing")
@@ -182,11 +187,11 @@ def build_version(
         watermark_id=watermark[1],
         index_kind=corpus.dense.kind,
     )
-    if base is not None and since is not None:
+    if delta_on is not None and since is not None:
         stats.segment = "delta"
-        index_store.link_segments(folder, previous=base)
+        index_store.link_segments(folder, previous=delta_on)
         pause_point("linked")
-        index_store.write_delta(folder, corpus=corpus, manifest=manifest, previous=base, since=since)
+        index_store.write_delta(folder, corpus=corpus, manifest=manifest, previous=delta_on, since=since)
     else:
         index_store.write_base(folder, corpus=corpus, manifest=manifest)
     pause_point("written")
