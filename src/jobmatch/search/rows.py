@@ -102,9 +102,12 @@ class SparseRows:
         return result
 
     def take(self, rows: npt.NDArray[np.int64]) -> sp.csr_matrix:
-        """These rows (in this order) as CSR."""
-        whole = sp.vstack([sp.csr_matrix(b, shape=(b.shape[0], self.n_cols)) for b in [*self.blocks, self._tail]], format="csr")
-        return sp.csr_matrix(whole[rows, :])
+        """These rows (ascending) as CSR."""
+        parts = []
+        for block, start in zip([*self.blocks, self._tail], self._starts, strict=True):
+            inside = rows[(rows >= start) & (rows < start + block.shape[0])] - start
+            parts.append(sp.csr_matrix(block[inside, :], shape=(len(inside), self.n_cols)))
+        return sp.csr_matrix(sp.vstack(parts, format="csr"))
 
     def since(self, start: int) -> sp.csc_matrix:
         """Rows from `start` on as one CSC block: what a delta segment stores."""
