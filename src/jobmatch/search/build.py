@@ -123,6 +123,7 @@ DELTA_ROWS_MIN = 1_000
 """An incremental run writes a delta while the rows after the base stay within this share of the base's rows (or
 this many): they are searched exactly, outside the HNSW graph. Past it, the run compacts: it writes a fresh base."""
 MAX_DELTAS = 20
+"""A version holds at most this many deltas; the next run compacts them (each delta adds a block to every inverted index)."""
 DELETIONS_KEPT = timedelta(days=1)
 
 
