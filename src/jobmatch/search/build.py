@@ -30,7 +30,7 @@ from jobmatch.search.encode import EncodeExecutor, LocalExecutor
 from jobmatch.search.facts import PostingFacts
 from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
 from jobmatch.search.sync import embed_pending, facts_for, sync_changes
-from jobmatch.search.versions import FORMAT, IndexStore, Manifest, VersionError, load_folder, new_version_name
+from jobmatch.search.versions import FORMAT, IndexStore, Manifest, VersionError, check_files, load_folder, new_version_name
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,8 @@ def build_version(
         index_store.write_base(folder, corpus=corpus, manifest=manifest)
     pause_point("written")
     started = time.perf_counter()
-    verify(folder, model_id=embedder.model_id, expected_count=corpus.live_count)
+    verify(folder, model_id=embedder.model_id, expected_count=corpus.live_count,
+           delta_of=(corpus, since) if delta_on is not None and since is not None else None)
     stats.seconds_verifying = time.perf_counter() - started
     final = index_store.publish(folder, version)
     return Built(version=version, folder=final, manifest=manifest, stats=stats)
@@ -263,15 +264,25 @@ def _build_corpus(
     return corpus
 
 
-def verify(folder: Path, *, model_id: str, expected_count: int) -> None:
-    """Reload what was written (checking the new segment's checksums) and ask it canary questions: each probe posting
-    must be found by its own vector and terms.
+def verify(folder: Path, *, model_id: str, expected_count: int, delta_of: tuple[Corpus, segments.Mark] | None = None) -> None:
+    """Read back what was written and ask it canary questions: each probe posting must be found by its own vector and terms.
 
-    Identical ads are common (chains, big employers): a probe passes when its own score equals the best score, ties
-    included, not only when it is first.
+    A base is reloaded whole. A delta (`delta_of`: the corpus it was written from and the mark it starts at) is read
+    back alone, checked against that corpus, and the canary asks the corpus: the segments it shares were checked when
+    this run loaded them. Identical ads are common (chains, big employers): a probe passes when its own score equals
+    the best score, ties included, not only when it is first.
     """
-    snapshot = load_folder(folder, model_id=model_id, check_all=False)  # the segments it shares were checked when written
-    corpus = snapshot.corpus
+    if delta_of is None:
+        corpus = load_folder(folder, model_id=model_id).corpus
+    else:
+        corpus, since = delta_of
+        manifest = check_files(folder, model_id=model_id, newest_only=True)
+        if manifest.count != corpus.live_count:
+            raise VersionError(f"index {manifest.version}: the manifest counts {manifest.count} postings, not {corpus.live_count}")
+        try:
+            segments.check_delta(corpus, folder / manifest.segments[-1]["name"], since=since)
+        except (OSError, ValueError, KeyError) as error:
+            raise VersionError(f"index {manifest.version}: {error}") from error
     if corpus.live_count != expected_count:
         raise VersionError(f"built index holds {corpus.live_count} postings, expected {expected_count}")
     view = corpus.view()

@@ -85,7 +85,7 @@ def save_delta(corpus: Corpus, folder: Path, *, since: Mark) -> None:
     n, first = view.n, since.rows
     arrays = {name: column.view(n)[first:] for name, column in corpus.columns.items()}
     arrays |= {f"extra_{name}": column.view()[since.extra_points :] for name, column in corpus.extra_points.items()}
-    arrays["retired"] = np.flatnonzero(np.concatenate([since.alive & ~view.alive[:first], ~view.alive[first:]])).astype(np.int64)
+    arrays["retired"] = _retired(corpus, since)
     np.savez(folder / COLUMNS_FILE, **arrays)  # type: ignore[arg-type]
     texts: dict[str, Any] = {name: values[first:n] for name, values in corpus.texts.items()}
     texts |= {
@@ -100,6 +100,24 @@ def save_delta(corpus: Corpus, folder: Path, *, since: Mark) -> None:
     for name, rows in corpus.sparse.items():
         save_block(rows.since(first), folder, name)
     np.save(folder / VECTORS_FILE, corpus.dense.vectors.view(n)[first:])
+
+
+def check_delta(corpus: Corpus, folder: Path, *, since: Mark) -> None:
+    """Read a written delta back: it must hold exactly the rows, retirements and vectors the corpus changed since the mark."""
+    view = corpus.view()
+    with np.load(folder / COLUMNS_FILE, allow_pickle=False) as arrays:
+        ids, retired = np.array(arrays["ids"]), np.array(arrays["retired"])
+    first_row = json.loads((folder / TEXTS_FILE).read_text())["first_row"]
+    if first_row != since.rows or not np.array_equal(ids, corpus.column("ids", view.n)[since.rows :]):
+        raise ValueError(f"delta {folder.name} does not hold the rows appended since row {since.rows}")
+    if not np.array_equal(retired, _retired(corpus, since)):
+        raise ValueError(f"delta {folder.name} does not list the rows retired since row {since.rows}")
+    if not np.array_equal(np.load(folder / VECTORS_FILE), corpus.dense.vectors.view(view.n)[since.rows :]):
+        raise ValueError(f"delta {folder.name}: its vectors differ from the rows'")
+    for name in corpus.sparse:
+        block = load_block(folder, name)
+        if block is None or block.shape[0] != len(ids):
+            raise ValueError(f"delta {folder.name}: {name} is missing or holds another number of rows")
 
 
 def load(base: Path, deltas: Sequence[Path] = ()) -> Corpus:
@@ -157,6 +175,12 @@ def load(base: Path, deltas: Sequence[Path] = ()) -> Corpus:
         alive[dead] = False
     corpus.restore_rows(alive, texts["hashes"])
     return corpus
+
+
+def _retired(corpus: Corpus, since: Mark) -> npt.NDArray[np.int64]:
+    """Rows alive at the mark that are dead now, and rows appended since that are dead already."""
+    alive = corpus.view().alive
+    return np.flatnonzero(np.concatenate([since.alive & ~alive[: since.rows], ~alive[since.rows :]])).astype(np.int64)
 
 
 def _hashes(corpus: Corpus, ids: npt.NDArray[np.int64]) -> list[str]:

@@ -160,21 +160,9 @@ def read_manifest(folder: Path) -> Manifest:
         raise VersionError(f"index in {folder}: unreadable manifest ({error})") from error
 
 
-def load_folder(folder: Path, *, model_id: str, check_all: bool = True) -> IndexSnapshot:
-    """Load a version's segments; checksums of every segment, or (`check_all=False`) of the newest only."""
-    manifest = read_manifest(folder)
-    if manifest.format not in (FORMAT, FORMAT_WHOLE):
-        raise VersionError(f"index {manifest.version} has format {manifest.format}; this process reads {FORMAT} "
-                           "(run `jobmatch reindex --full`)")
-    if manifest.model_id != model_id:
-        raise VersionError(f"index {manifest.version} was built with {manifest.model_id}, this process embeds with {model_id}")
-    if not manifest.segments or not manifest.segments[0]["files"]:
-        raise VersionError(f"index {manifest.version}: the manifest lists no files")
-    for segment in manifest.segments if check_all else manifest.segments[-1:]:
-        for name, expected in segment["files"].items():
-            path = folder / segment["name"] / name
-            if not path.is_file() or persist.checksum(path) != expected:
-                raise VersionError(f"index {manifest.version}: {segment['name']}/{name} is missing or does not match its checksum")
+def load_folder(folder: Path, *, model_id: str) -> IndexSnapshot:
+    """Load a version's segments after checking every file against its checksum."""
+    manifest = check_files(folder, model_id=model_id, newest_only=False)
     try:
         base, *deltas = (folder / segment["name"] for segment in manifest.segments)
         corpus = segments.load(base, deltas)
@@ -194,6 +182,26 @@ def load_folder(folder: Path, *, model_id: str, check_all: bool = True) -> Index
         watermark=(built, manifest.watermark_id),
         deletions_seen=built,
     )
+
+
+def check_files(folder: Path, *, model_id: str, newest_only: bool) -> Manifest:
+    """A version's manifest, after checking its format, model and files: every segment's checksums, or the newest
+    segment's (`newest_only`, for the segments shared with a version already checked) and that the others' files exist."""
+    manifest = read_manifest(folder)
+    if manifest.format not in (FORMAT, FORMAT_WHOLE):
+        raise VersionError(f"index {manifest.version} has format {manifest.format}; this process reads {FORMAT} "
+                           "(run `jobmatch reindex --full`)")
+    if manifest.model_id != model_id:
+        raise VersionError(f"index {manifest.version} was built with {manifest.model_id}, this process embeds with {model_id}")
+    if not manifest.segments or not manifest.segments[0]["files"]:
+        raise VersionError(f"index {manifest.version}: the manifest lists no files")
+    for number, segment in enumerate(manifest.segments):
+        checked = not newest_only or number == len(manifest.segments) - 1
+        for name, expected in segment["files"].items():
+            path = folder / segment["name"] / name
+            if not path.is_file() or (checked and persist.checksum(path) != expected):
+                raise VersionError(f"index {manifest.version}: {segment['name']}/{name} is missing or does not match its checksum")
+    return manifest
 
 
 def _write_segment(folder: Path, name: str, kind: str, *, rows: int, save: Callable[[Path], None]) -> dict[str, Any]:
