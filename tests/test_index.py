@@ -7,11 +7,13 @@ from pathlib import Path
 import faiss
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from jobmatch.index.base import FloatArray, IdArray, VectorIndex, normalize
 from jobmatch.index.faiss_index import FaissIndex, build_index
 from jobmatch.index.persist import IndexFileError, checksum, load, save
 from jobmatch.search.dense import DenseRows
+from jobmatch.search.rows import SparseRows, load_block, save_block
 
 DIM = 32
 
@@ -218,3 +220,25 @@ def test_rows_with_a_graph_load_from_disk_with_equal_results(graph_rows: tuple[D
     allowed = np.random.default_rng(11).random(len(vectors)) < 0.9
     for query in clustered(5, seed=12):
         np.testing.assert_array_equal(loaded.search(query, allowed, 10)[0], dense.search(query, allowed, 10)[0])
+
+
+def test_sparse_rows_in_segment_blocks_and_a_tail_answer_as_one_matrix(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    dense = sp.random(40, 30, density=0.2, format="csr", dtype=np.float32, random_state=rng).toarray()
+    dense[:25, 20:] = 0  # the base's rows were written when only 20 columns existed
+    whole = sp.csr_matrix(dense)
+    rows = SparseRows([sp.csc_matrix(whole[:25, :20])], 20)  # a base that knew 20 columns
+    rows.append(whole[25:34])
+    save_block(rows.since(25), tmp_path, "delta")  # what a delta segment stores
+    delta = load_block(tmp_path, "delta")
+    assert delta is not None
+    split = SparseRows([sp.csc_matrix(whole[:25, :20]), delta], 20)
+    split.append(whole[34:])
+    cols = np.array([1, 5, 19, 22, 29])
+    weights = rng.random(len(cols)).astype(np.float32)
+    expected = whole[:, cols] @ weights
+    np.testing.assert_allclose(split.accumulate(cols, weights, 40), expected, rtol=1e-5)
+    np.testing.assert_allclose(split.accumulate(cols, weights, 30), expected[:30], rtol=1e-5)
+    np.testing.assert_allclose(split.folded().accumulate(cols, weights, 40), expected, rtol=1e-5)
+    taken = np.array([0, 24, 25, 33, 34, 39])
+    np.testing.assert_array_equal(split.take(taken).toarray(), whole[taken].toarray())

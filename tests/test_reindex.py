@@ -131,7 +131,7 @@ def served_version(client: TestClient, seeker_id: str) -> str:
     return version
 
 
-@pytest.mark.parametrize("stage", ["embedding", "indexing", "written", "published", "switched"])
+@pytest.mark.parametrize("stage", ["embedding", "indexing", "linked", "written", "published", "switched"])
 def test_a_killed_reindex_leaves_a_good_version_serving_and_the_rerun_completes(
     stage: str, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
@@ -302,16 +302,19 @@ def test_a_corrupt_new_version_is_refused_and_the_previous_keeps_serving(
     seeker_id = create_seeker(seeker_client)
     first = reindex(session_factory, settings)["index_version"]
     assert served_version(seeker_client, seeker_id) == first
+    assert client.post("/v1/postings", json=distinct_posting(5)).status_code == 201
     broken = build_version(session_factory, embedder=EMBEDDER, index_store=store)
-    dense = broken.folder / VECTORS_FILE
+    newest = broken.manifest.segments[-1]
+    assert broken.stats.segment == newest["kind"] == "delta"  # the files only this version has
+    dense = broken.folder / newest["name"] / VECTORS_FILE
     data = dense.read_bytes()
     if damage == "byte changed":
-        dense.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])
+        dense.write_bytes(data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:])
     else:
         dense.write_bytes(data[: len(data) // 2])
     if damage == "truncated with a matching checksum":  # gets past the checksum: reading the vectors must refuse it
         manifest = json.loads((broken.folder / MANIFEST_FILE).read_text())
-        manifest["checksums"][VECTORS_FILE] = persist.checksum(dense)
+        manifest["segments"][-1]["files"][VECTORS_FILE] = persist.checksum(dense)
         (broken.folder / MANIFEST_FILE).write_text(json.dumps(manifest))
     caplog.set_level(logging.ERROR, logger="jobmatch.search.holder")
 

@@ -164,6 +164,7 @@ def demo() -> None:
 @app.command()
 def reindex(
     full: Annotated[bool, typer.Option("--full", help="Re-embed every posting (e.g. after changing the model).")] = False,
+    compact: Annotated[bool, typer.Option("--compact", help="Write a fresh base segment instead of a delta.")] = False,
     batch_size: Annotated[int, typer.Option(help="Texts per encoder batch.")] = 256,
     executor: Annotated[str, typer.Option(help="Where embeddings are computed: local, or ray (needs jobmatch[ray]).")]
     = "local",
@@ -188,7 +189,8 @@ def reindex(
     with database_url(settings) as url:
         engine = make_engine(url)
         if migrate.is_current(engine):
-            code = build_index(settings, engine, full=full, batch_size=batch_size, executor_name=executor, address=address)
+            code = build_index(settings, engine, full=full, compact=compact, batch_size=batch_size, executor_name=executor,
+                               address=address)
         else:
             typer.echo("the database schema is behind; run `jobmatch db upgrade` first", err=True)
             code = SCHEMA_BEHIND_EXIT

@@ -19,7 +19,7 @@ logger = logging.getLogger("jobmatch.reindex")
 
 
 def build_index(settings: Settings, engine: Engine, *, full: bool, batch_size: int, executor_name: str,
-                address: str | None) -> int:
+                address: str | None, compact: bool = False) -> int:
     """Build, verify and switch to a new index version, then refresh the stay prior; returns the exit code."""
     from jobmatch.db.engine import make_session_factory
     from jobmatch.embedding.sentence import load_embedder
@@ -42,7 +42,7 @@ def build_index(settings: Settings, engine: Engine, *, full: bool, batch_size: i
     try:
         with typer.progressbar(length=total, label="reindexing", file=sys.stderr) as bar:
             summary = run_reindex(session_factory, embedder=embedder, index_store=IndexStore(settings.index_dir),
-                                  full=full, keep=settings.index_keep_versions, batch_size=batch_size,
+                                  full=full, compact=compact, keep=settings.index_keep_versions, batch_size=batch_size,
                                   executor=executor, progress=bar.update)
     except ReindexRunning as error:
         typer.echo(str(error), err=True)

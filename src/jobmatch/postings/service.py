@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 from pydantic import ValidationError
@@ -48,7 +48,17 @@ def row_values(posting: PostingIn, *, raw: dict[str, Any] | None = None) -> dict
     }
 
 
-def effective_status(row: PostingRow, *, now: datetime) -> PostingStatus:
+class Lifetime(Protocol):
+    """What a posting's effective status is read from: a stored row, or just these two of its columns."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def expires_at(self) -> datetime | None: ...
+
+
+def effective_status(row: Lifetime, *, now: datetime) -> PostingStatus:
     if row.status == PostingStatus.INACTIVE.value or (row.expires_at is not None and row.expires_at <= now):
         return PostingStatus.INACTIVE
     return PostingStatus.ACTIVE

@@ -23,13 +23,14 @@ from jobmatch.embedding.texts import posting_text
 from jobmatch.lexical.tfidf import LexicalModel
 from jobmatch.postings import repository as postings_repository
 from jobmatch.postings.service import readable
+from jobmatch.search import segments
 from jobmatch.search.corpus import Corpus
 from jobmatch.search.dense import DenseRows
 from jobmatch.search.encode import EncodeExecutor, LocalExecutor
 from jobmatch.search.facts import PostingFacts
 from jobmatch.search.snapshot import SYNC_OVERLAP, IndexSnapshot
 from jobmatch.search.sync import embed_pending, facts_for, sync_changes
-from jobmatch.search.versions import IndexStore, Manifest, VersionError, load_folder, new_version_name
+from jobmatch.search.versions import FORMAT, IndexStore, Manifest, VersionError, check_files, load_folder, new_version_name
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class BuildStats:
     incremental_from: str | None = None
     """The version this run started from (an incremental run), or None (a full build)."""
     postings_changed: int = 0
+    segment: str = "base"
+    """What this run wrote: `base` (every row: a full build or a compaction) or `delta` (only what changed)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,12 @@ def embed_chunk(
 
 DEAD_ROWS_LIMIT = 0.3
 """An incremental run that would leave more than this share of dead rows builds from scratch instead."""
+DELTA_ROWS_SHARE = 0.1
+DELTA_ROWS_MIN = 1_000
+"""An incremental run writes a delta while the rows after the base stay within this share of the base's rows (or
+this many): they are searched exactly, outside the HNSW graph. Past it, the run compacts: it writes a fresh base."""
+MAX_DELTAS = 20
+"""A version holds at most this many deltas; the next run compacts them (each delta adds a block to every inverted index)."""
 DELETIONS_KEPT = timedelta(days=1)
 
 
@@ -124,6 +133,7 @@ def build_version(
     embedder: Embedder,
     index_store: IndexStore,
     full: bool = False,
+    compact: bool = False,
     batch_size: int = 256,
     executor: EncodeExecutor | None = None,
     progress: Progress | None = None,
@@ -131,7 +141,8 @@ def build_version(
     """Build, write and verify a new version in a fresh folder; it is published but not yet current.
 
     Without `full`, the current version is reused when it can be: the changes since it was built are applied through the
-    change feed and only they are embedded and indexed, so the cost follows the change, not the corpus.
+    change feed and only they are embedded, indexed and written (a delta segment beside the shared ones), so the cost
+    follows the change, not the corpus. `compact` writes the result as a fresh base instead.
     """
     executor = executor or LocalExecutor(embedder)
     stats = BuildStats()
@@ -139,12 +150,15 @@ def build_version(
         now = session.scalar(select(func.now())) or datetime.now(UTC)
         stats.expired_deactivated = len(postings_repository.deactivate_expired(session, now=now))
         session.execute(delete(PostingDeletionRow).where(PostingDeletionRow.deleted_at < now - DELETIONS_KEPT))
-    snapshot = None if full else _previous(index_store, embedder=embedder)
+    previous = None if full else _previous(index_store, embedder=embedder)
+    snapshot = previous[0] if previous else None
+    since = segments.mark(snapshot.corpus) if snapshot else None
     if snapshot is not None:
         stats.incremental_from = snapshot.version
         _catch_up(snapshot, session_factory, embedder=embedder, stats=stats)
         if snapshot.corpus.dead_share() > DEAD_ROWS_LIMIT:
             snapshot = None
+    delta_on: Manifest | None = None  # the previous version, when this run writes a delta on its segments
     if snapshot is None:
         stats.incremental_from = None
         corpus = _build_corpus(session_factory, embedder=embedder, executor=executor, full=full, batch_size=batch_size,
@@ -153,9 +167,12 @@ def build_version(
     else:
         corpus, watermark = snapshot.corpus, snapshot.watermark
         stats.embeddings_reused = corpus.live_count - stats.embeddings_computed
-        started = time.perf_counter()
-        corpus.fold()
-        stats.seconds_indexing += time.perf_counter() - started
+        if previous and since and not compact and _fits_a_delta(previous[1], corpus, since):
+            delta_on = previous[1]
+        else:  # compaction: the rows after the base join its inverted indexes and graph
+            started = time.perf_counter()
+            corpus.fold()
+            stats.seconds_indexing += time.perf_counter() - started
     stats.postings = corpus.live_count
 
     pause_point("indexing")
@@ -171,21 +188,36 @@ def build_version(
         watermark_id=watermark[1],
         index_kind=corpus.dense.kind,
     )
-    index_store.write(folder, corpus=corpus, manifest=manifest)
+    if delta_on is not None and since is not None:
+        stats.segment = "delta"
+        index_store.link_segments(folder, previous=delta_on)
+        pause_point("linked")
+        index_store.write_delta(folder, corpus=corpus, manifest=manifest, previous=delta_on, since=since)
+    else:
+        index_store.write_base(folder, corpus=corpus, manifest=manifest)
     pause_point("written")
     started = time.perf_counter()
-    verify(folder, model_id=embedder.model_id, expected_count=corpus.live_count)
+    verify(folder, model_id=embedder.model_id, expected_count=corpus.live_count,
+           delta_of=(corpus, since) if delta_on is not None and since is not None else None)
     stats.seconds_verifying = time.perf_counter() - started
     final = index_store.publish(folder, version)
     return Built(version=version, folder=final, manifest=manifest, stats=stats)
 
 
-def _previous(index_store: IndexStore, *, embedder: Embedder) -> IndexSnapshot | None:
+def _fits_a_delta(previous: Manifest, corpus: Corpus, since: segments.Mark) -> bool:
+    """Whether this run can write a delta on the previous version's segments rather than a fresh base."""
+    if previous.format != FORMAT or len(previous.segments) > MAX_DELTAS:
+        return False
+    base_rows = int(previous.segments[0]["rows"])
+    return corpus.view().n - base_rows <= max(DELTA_ROWS_MIN, DELTA_ROWS_SHARE * base_rows) and segments.fits_a_delta(corpus, since)
+
+
+def _previous(index_store: IndexStore, *, embedder: Embedder) -> tuple[IndexSnapshot, Manifest] | None:
     current = index_store.current()
     if current is None:
         return None
     try:
-        return index_store.load(current, model_id=embedder.model_id)
+        return index_store.load(current, model_id=embedder.model_id), index_store.manifest(current)
     except VersionError as error:
         logger.warning("building from scratch: the current version cannot be reused (%s)", error)
         return None
@@ -232,14 +264,25 @@ def _build_corpus(
     return corpus
 
 
-def verify(folder: Path, *, model_id: str, expected_count: int) -> None:
-    """Reload what was written and ask it canary questions: each probe posting must be found by its own vector and terms.
+def verify(folder: Path, *, model_id: str, expected_count: int, delta_of: tuple[Corpus, segments.Mark] | None = None) -> None:
+    """Read back what was written and ask it canary questions: each probe posting must be found by its own vector and terms.
 
-    Identical ads are common (chains, big employers): a probe passes when its own score equals the best score, ties
-    included, not only when it is first.
+    A base is reloaded whole. A delta (`delta_of`: the corpus it was written from and the mark it starts at) is read
+    back alone, checked against that corpus, and the canary asks the corpus: the segments it shares were checked when
+    this run loaded them. Identical ads are common (chains, big employers): a probe passes when its own score equals
+    the best score, ties included, not only when it is first.
     """
-    snapshot = load_folder(folder, model_id=model_id)
-    corpus = snapshot.corpus
+    if delta_of is None:
+        corpus = load_folder(folder, model_id=model_id).corpus
+    else:
+        corpus, since = delta_of
+        manifest = check_files(folder, model_id=model_id, newest_only=True)
+        if manifest.count != corpus.live_count:
+            raise VersionError(f"index {manifest.version}: the manifest counts {manifest.count} postings, not {corpus.live_count}")
+        try:
+            segments.check_delta(corpus, folder / manifest.segments[-1]["name"], since=since)
+        except (OSError, ValueError, KeyError) as error:
+            raise VersionError(f"index {manifest.version}: {error}") from error
     if corpus.live_count != expected_count:
         raise VersionError(f"built index holds {corpus.live_count} postings, expected {expected_count}")
     view = corpus.view()

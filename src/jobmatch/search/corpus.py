@@ -7,13 +7,11 @@ request and see one consistent corpus while the change feed appends.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -122,10 +120,10 @@ class Corpus:
         sample = self._sample
         if sample is None:
             view = self._view
-            n_main = min(self.sparse["lexical_rows"].n_main, view.n) if "lexical_rows" in self.sparse else 0
-            live = np.flatnonzero(view.alive[:n_main])
+            n_folded = min(self.sparse["lexical_rows"].n_folded, view.n) if "lexical_rows" in self.sparse else 0
+            live = np.flatnonzero(view.alive[:n_folded])
             rows = live[np.linspace(0, len(live) - 1, num=min(CALIBRATION_SAMPLE, len(live)), dtype=np.int64)] if len(live) else live
-            lexical = self.sparse["lexical_rows"].main[rows, :].tocsr() if len(rows) else None
+            lexical = self.sparse["lexical_rows"].take(rows) if len(rows) else None
             sample = self._sample = (rows, self.dense.vectors.view()[rows].copy(), lexical)
         return sample
 
@@ -141,11 +139,15 @@ class Corpus:
             dim = self.dense.dim
             if rows is None:
                 return np.zeros((0, dim), dtype=np.float32)
-            n_main = min(rows.n_main, self._view.n)
-            usable = (self._view.alive[:n_main] & self.columns["has_vector"].view(n_main)).astype(np.float32)
-            main = sp.csr_matrix(rows.main[:n_main])
-            sums = np.asarray((main.T @ sp.diags(usable)) @ self.dense.vectors.view(n_main), dtype=np.float32)
-            sums = np.zeros((rows.n_cols, dim), dtype=np.float32) if not len(sums) else np.pad(sums, ((0, rows.n_cols - len(sums)), (0, 0)))
+            n_folded = min(rows.n_folded, self._view.n)
+            usable = (self._view.alive[:n_folded] & self.columns["has_vector"].view(n_folded)).astype(np.float32)
+            vectors = self.dense.vectors.view(n_folded)
+            sums = np.zeros((rows.n_cols, dim), dtype=np.float32)
+            for block, start in zip(rows.blocks, rows.block_starts, strict=False):
+                end = min(n_folded, int(start) + int(block.shape[0]))
+                if end > start:
+                    part = sp.csr_matrix(block[: end - start]).T @ sp.diags(usable[start:end])
+                    sums[: block.shape[1]] += np.asarray(part @ vectors[start:end], dtype=np.float32)
             norms = np.linalg.norm(sums, axis=1, keepdims=True)
             centroids = self._centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
         return centroids
@@ -275,6 +277,14 @@ class Corpus:
         else:
             existing.append(rows)
 
+    def restore_rows(self, alive: BoolArray, hashes: Sequence[str]) -> None:
+        """Serve the rows loaded into the columns: `alive` marks the live ones, `hashes` what each row holds of its posting."""
+        ids = self.columns["ids"].view()
+        for row in np.flatnonzero(alive).tolist():
+            self.row_of[int(ids[row])] = row
+            self.hash_of[int(ids[row])] = hashes[row]
+        self._view = CorpusView(len(ids), alive)
+
     def fold(self) -> None:
         """Merge appended rows into the main indexes (after a reindex applied its changes)."""
         with self._write:
@@ -285,46 +295,3 @@ class Corpus:
             self.dense.fold()
             self._sample = None
             self._centroids = None
-
-    def save(self, folder: Path) -> None:
-        n = self._view.n
-        arrays = {name: column.view(n) for name, column in self.columns.items()}
-        arrays |= {f"extra_{name}": column.view() for name, column in self.extra_points.items()}
-        arrays["alive"] = self._view.alive
-        np.savez(folder / "columns.npz", **arrays)  # type: ignore[arg-type]
-        texts: dict[str, Any] = {name: values[:n] for name, values in self.texts.items()}
-        texts |= {"extra_places": self.extra_places, "employer_names": self.employer_names, "occupation_labels": self.occupation_labels,
-                  "hashes": [self.hash_of.get(int(i), "") for i in arrays["ids"]]}
-        texts |= {f"vocab_{name}": vocab.terms for name, vocab in self.vocabs.items()}
-        (folder / "texts.json").write_text(json.dumps(texts, ensure_ascii=False))
-        for name, rows in self.sparse.items():
-            rows.save(folder, name)
-        self.lexical_model.save(folder / "lexical_model.npz")
-        self.dense.save(folder, n)
-
-    @classmethod
-    def load(cls, folder: Path) -> Corpus:
-        corpus = cls(lexical_model=LexicalModel.load(folder / "lexical_model.npz"), dense=DenseRows.load(folder))
-        with np.load(folder / "columns.npz", allow_pickle=False) as arrays:
-            for name in ARRAY_COLUMNS:
-                corpus.columns[name] = Growable(np.array(arrays[name]))
-            for name in corpus.extra_points:
-                corpus.extra_points[name] = Growable(np.array(arrays[f"extra_{name}"]))
-            alive = np.array(arrays["alive"], dtype=bool)
-        texts = json.loads((folder / "texts.json").read_text())
-        for name in TEXT_COLUMNS:
-            corpus.texts[name] = list(texts[name])
-        corpus.extra_places = list(texts["extra_places"])
-        corpus.employer_names = list(texts["employer_names"])
-        corpus.occupation_labels = dict(texts["occupation_labels"])
-        for name in VOCABS:
-            corpus.vocabs[name] = Vocab(texts[f"vocab_{name}"])
-        for name in SPARSE:
-            if (folder / f"{name}.shape.npy").exists():
-                corpus.sparse[name] = SparseRows.load(folder, name)
-        ids = corpus.columns["ids"].view()
-        for row in np.flatnonzero(alive):
-            corpus.row_of[int(ids[row])] = int(row)
-            corpus.hash_of[int(ids[row])] = texts["hashes"][row]
-        corpus._view = CorpusView(len(ids), alive)
-        return corpus

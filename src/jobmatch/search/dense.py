@@ -23,6 +23,8 @@ SEARCH_THREADS = 1
 """Concurrent requests are the parallelism: one OpenMP thread per search."""
 
 RowArray = npt.NDArray[np.int64]
+VECTORS_FILE = "vectors.npy"
+GRAPH_FILE = "graph.faiss"
 
 
 class DenseRows:
@@ -107,14 +109,14 @@ class DenseRows:
             self.graph.add(np.ascontiguousarray(later))
 
     def save(self, folder: Path, n: int) -> None:
-        np.save(folder / "vectors.npy", self.vectors.view(n))
+        np.save(folder / VECTORS_FILE, self.vectors.view(n))
         if self.graph is not None:
-            faiss.write_index(self.graph, str(folder / "graph.faiss"))
+            faiss.write_index(self.graph, str(folder / GRAPH_FILE))
 
     @classmethod
     def load(cls, folder: Path) -> DenseRows:
-        vectors = Growable(np.load(folder / "vectors.npy"))
-        graph_path = folder / "graph.faiss"
+        vectors = Growable(np.load(folder / VECTORS_FILE))
+        graph_path = folder / GRAPH_FILE
         graph: Any = faiss.read_index(str(graph_path)) if graph_path.exists() else None
         return cls(vectors, graph=graph)
 

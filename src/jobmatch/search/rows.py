@@ -1,4 +1,4 @@
-"""Column storage in one row space: growable arrays and sparse rows (an immutable main part plus a small delta).
+"""Column storage in one row space: growable arrays and sparse rows (immutable folded blocks plus the rows appended since).
 
 Rows are only ever appended. A row below a published count never changes, so a reader that took the count once sees
 one consistent corpus while a writer appends; a changed posting gets a new row and its old row dies.
@@ -6,6 +6,7 @@ one consistent corpus while a writer appends; a changed posting gets a new row a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,32 +49,40 @@ class Growable:
 
 
 class SparseRows:
-    """Rows of a sparse matrix: main rows as CSC (an inverted index by column) and appended rows as CSR."""
+    """Rows of a sparse matrix: folded rows as CSC blocks (inverted indexes by column, one per segment) and appended rows as CSR."""
 
-    def __init__(self, main: sp.csc_matrix, n_cols: int) -> None:
-        self.main = main
-        self.n_cols = n_cols
-        self._delta_blocks: list[sp.csr_matrix] = []
-        self._delta: sp.csr_matrix = sp.csr_matrix((0, n_cols), dtype=main.dtype)
+    def __init__(self, blocks: Sequence[sp.csc_matrix], n_cols: int, *, dtype: npt.DTypeLike = np.float32) -> None:
+        self.blocks = list(blocks)
+        self.n_cols = max([n_cols, *(int(block.shape[1]) for block in self.blocks)])
+        self.dtype = np.dtype(self.blocks[0].dtype if self.blocks else dtype)
+        self._starts = np.cumsum([0, *(int(block.shape[0]) for block in self.blocks)])
+        self._tail_blocks: list[sp.csr_matrix] = []
+        self._tail: sp.csr_matrix = sp.csr_matrix((0, self.n_cols), dtype=self.dtype)
 
     @classmethod
     def of(cls, rows: sp.spmatrix, n_cols: int) -> SparseRows:
-        return cls(sp.csc_matrix(rows, dtype=rows.dtype), n_cols)
+        return cls([sp.csc_matrix(rows, dtype=rows.dtype)], n_cols)
 
     @property
-    def n_main(self) -> int:
-        return int(self.main.shape[0])
+    def n_folded(self) -> int:
+        """Rows in the CSC blocks; appended rows follow them."""
+        return int(self._starts[-1])
+
+    @property
+    def block_starts(self) -> list[int]:
+        """The first row of each CSC block."""
+        return [int(start) for start in self._starts[:-1]]
 
     @property
     def count(self) -> int:
-        return self.n_main + int(self._delta.shape[0])
+        return self.n_folded + int(self._tail.shape[0])
 
     def append(self, rows: sp.spmatrix) -> None:
-        block = sp.csr_matrix(rows, dtype=self.main.dtype)
+        block = sp.csr_matrix(rows, dtype=self.dtype)
         self.n_cols = max(self.n_cols, int(block.shape[1]))
-        self._delta_blocks.append(block)
-        blocks = [sp.csr_matrix(b, shape=(b.shape[0], self.n_cols)) for b in self._delta_blocks]
-        self._delta = sp.vstack(blocks, format="csr") if blocks else self._delta
+        self._tail_blocks.append(block)
+        blocks = [sp.csr_matrix(b, shape=(b.shape[0], self.n_cols)) for b in self._tail_blocks]
+        self._tail = sp.vstack(blocks, format="csr") if blocks else self._tail
 
     def accumulate(self, cols: npt.NDArray[np.int64], weights: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
         """Σ over `cols` of row value × weight for the first n rows: the inverted index's accumulation.
@@ -84,56 +93,71 @@ class SparseRows:
         result = np.zeros(shape, dtype=np.float32)
         if not len(cols):
             return result
-        in_main = cols < self.main.shape[1]
-        upto = min(n, self.n_main)
-        if in_main.any() and upto:
-            result[:upto] = _dense(self.main[:, cols[in_main]] @ weights[in_main], shape[1:])[:upto]
-        delta = self._delta
-        if n > self.n_main and delta.shape[0]:
-            part = delta[: n - self.n_main]
+        for block, start in zip(self.blocks, self._starts, strict=False):
+            upto = min(n, int(start) + int(block.shape[0]))
+            inside = cols < block.shape[1]
+            if upto > start and inside.any():
+                result[start:upto] = _dense(block[:, cols[inside]] @ weights[inside], shape[1:])[: upto - start]
+        tail, start = self._tail, self.n_folded
+        if n > start and tail.shape[0]:
+            part = tail[: n - start]
             inside = cols < part.shape[1]
             if inside.any():
-                result[self.n_main : n] = _dense(part[:, cols[inside]] @ weights[inside], shape[1:])
+                result[start:n] = _dense(part[:, cols[inside]] @ weights[inside], shape[1:])
         return result
 
     def product(self, weights: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
         """The first n rows times a (n_cols,) or (n_cols, k) matrix: every column's weight at once, without slicing."""
-        tail = weights.shape[1:]
-        result = np.zeros((n, *tail), dtype=np.float32)
-        padded = np.zeros((self.n_cols, *tail), dtype=np.float32)
+        tail_shape = weights.shape[1:]
+        result = np.zeros((n, *tail_shape), dtype=np.float32)
+        padded = np.zeros((self.n_cols, *tail_shape), dtype=np.float32)
         padded[: min(len(weights), self.n_cols)] = weights[: self.n_cols]
-        upto = min(n, self.n_main)
-        if upto:
-            result[:upto] = _dense(self.main @ padded[: self.main.shape[1]], tail)[:upto]
-        if n > self.n_main and self._delta.shape[0]:
-            part = self._delta[: n - self.n_main]
-            result[self.n_main : n] = _dense(part @ padded[: part.shape[1]], tail)
+        for block, start in zip([*self.blocks, self._tail], self._starts, strict=True):
+            upto = min(n, int(start) + int(block.shape[0]))
+            if upto > start:
+                result[start:upto] = _dense(block @ padded[: block.shape[1]], tail_shape)[: upto - start]
         return result
 
+    def take(self, rows: npt.NDArray[np.int64]) -> sp.csr_matrix:
+        """These rows (ascending) as CSR."""
+        parts = []
+        for block, start in zip([*self.blocks, self._tail], self._starts, strict=True):
+            inside = rows[(rows >= start) & (rows < start + block.shape[0])] - start
+            parts.append(sp.csr_matrix(block[inside, :], shape=(len(inside), self.n_cols)))
+        return sp.csr_matrix(sp.vstack(parts, format="csr"))
+
+    def since(self, start: int) -> sp.csc_matrix:
+        """Rows from `start` on as one CSC block: what a delta segment stores."""
+        if start == self.n_folded:
+            return sp.csc_matrix(self._tail, shape=(self._tail.shape[0], self.n_cols), dtype=self.dtype)
+        whole = sp.vstack([sp.csr_matrix(b, shape=(b.shape[0], self.n_cols)) for b in [*self.blocks, self._tail]], format="csr")
+        return sp.csc_matrix(whole[start:], dtype=self.dtype)
+
     def folded(self) -> SparseRows:
-        """The same rows with the delta merged into main."""
-        if not self._delta.shape[0]:
-            if self.main.shape[1] == self.n_cols:
-                return self
-            return SparseRows(sp.csc_matrix(self.main, shape=(self.n_main, self.n_cols)), self.n_cols)
-        merged = sp.vstack([sp.csr_matrix(self.main, shape=(self.n_main, self.n_cols)), self._delta], format="csc")
-        return SparseRows(sp.csc_matrix(merged, dtype=self.main.dtype), self.n_cols)
+        """The same rows as one CSC block."""
+        if len(self.blocks) == 1 and not self._tail.shape[0] and self.blocks[0].shape[1] == self.n_cols:
+            return self
+        parts = [sp.csr_matrix(b, shape=(b.shape[0], self.n_cols)) for b in [*self.blocks, self._tail]]
+        merged = sp.vstack(parts, format="csc")
+        return SparseRows([sp.csc_matrix(merged, dtype=self.dtype)], self.n_cols)
 
-    def save(self, folder: Path, name: str) -> None:
-        whole = self.folded().main
-        np.save(folder / f"{name}.data.npy", whole.data)
-        np.save(folder / f"{name}.indices.npy", whole.indices)
-        np.save(folder / f"{name}.indptr.npy", whole.indptr)
-        np.save(folder / f"{name}.shape.npy", np.asarray([whole.shape[0], self.n_cols], dtype=np.int64))
 
-    @classmethod
-    def load(cls, folder: Path, name: str) -> SparseRows:
-        n_rows, n_cols = (int(v) for v in np.load(folder / f"{name}.shape.npy"))
-        data = np.load(folder / f"{name}.data.npy")
-        indices = np.load(folder / f"{name}.indices.npy")
-        indptr = np.load(folder / f"{name}.indptr.npy")
-        main = sp.csc_matrix((data, indices, indptr), shape=(n_rows, n_cols))
-        return cls(main, n_cols)
+def save_block(block: sp.csc_matrix, folder: Path, name: str) -> None:
+    np.save(folder / f"{name}.data.npy", block.data)
+    np.save(folder / f"{name}.indices.npy", block.indices)
+    np.save(folder / f"{name}.indptr.npy", block.indptr)
+    np.save(folder / f"{name}.shape.npy", np.asarray(block.shape, dtype=np.int64))
+
+
+def load_block(folder: Path, name: str) -> sp.csc_matrix | None:
+    """A block written by `save_block`, or None when the segment has none of this name."""
+    if not (folder / f"{name}.shape.npy").exists():
+        return None
+    n_rows, n_cols = (int(v) for v in np.load(folder / f"{name}.shape.npy"))
+    data = np.load(folder / f"{name}.data.npy")
+    indices = np.load(folder / f"{name}.indices.npy")
+    indptr = np.load(folder / f"{name}.indptr.npy")
+    return sp.csc_matrix((data, indices, indptr), shape=(n_rows, n_cols))
 
 
 def _dense(product: Any, tail: tuple[int, ...]) -> npt.NDArray[np.float32]:

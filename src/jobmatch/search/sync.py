@@ -64,21 +64,29 @@ def apply_rows(snapshot: IndexSnapshot, session: Session, rows: Sequence[Posting
 
 
 def sync_changes(snapshot: IndexSnapshot, session: Session) -> SyncResult:
-    """Apply postings changed since the last sync, using vectors already stored; never calls the model."""
+    """Apply postings changed since the last sync, using vectors already stored; never calls the model.
+
+    The feed reads each row's id, time, content hash and status first, and whole rows only for what the corpus does not hold.
+    """
     applied = 0
     while True:
         after_time, after_id = snapshot.watermark
-        rows = session.scalars(
-            select(PostingRow)
+        heads = session.execute(
+            select(PostingRow.id, PostingRow.updated_at, PostingRow.content_hash, PostingRow.status, PostingRow.expires_at)
             .where(tuple_(PostingRow.updated_at, PostingRow.id) > tuple_(after_time, after_id), loadable())  # type: ignore[arg-type]
             .order_by(PostingRow.updated_at, PostingRow.id)
             .limit(ROWS_PER_READ)
         ).all()
-        if not rows:
+        if not heads:
             break
-        applied += apply_rows(snapshot, session, rows)
-        snapshot.watermark = (rows[-1].updated_at, rows[-1].id)
-        if len(rows) < ROWS_PER_READ:
+        now = datetime.now(UTC)
+        known = snapshot.corpus.hash_of
+        changed = [head.id for head in heads if known.get(head.id) != f"{head.content_hash}:{effective_status(head, now=now).value}"]
+        if changed:
+            rows = session.scalars(select(PostingRow).where(PostingRow.id.in_(changed), loadable())).all()
+            applied += apply_rows(snapshot, session, rows)
+        snapshot.watermark = (heads[-1].updated_at, heads[-1].id)
+        if len(heads) < ROWS_PER_READ:
             break
     applied += _late_commits(snapshot, session)
     removed = _deletions(snapshot, session)

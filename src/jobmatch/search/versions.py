@@ -2,7 +2,9 @@
 
 <data_dir>/index/
     CURRENT                 the serving version's name (replaced with os.replace, never edited)
-    versions/<version>/     the corpus (columns, vectors, HNSW graph, inverted indexes), manifest.json
+    versions/<version>/     manifest.json and the corpus as segments (see `segments`): base-<version>/, then
+                            delta-<version>/ folders, each written once; a version shares the segments of the one
+                            it was built from as hard links, so deleting a version never touches another's files
     versions/.build-*/      a build in progress; removed by the next run if it was killed
     reindex.lock            held by a running reindex
 """
@@ -13,17 +15,21 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from jobmatch.index import persist
+from jobmatch.search import segments
 from jobmatch.search.corpus import Corpus
 from jobmatch.search.snapshot import IndexSnapshot
 
 MANIFEST_FILE = "manifest.json"
-FORMAT = "jobmatch.corpus/1"
+FORMAT = "jobmatch.corpus/2"
+FORMAT_WHOLE = "jobmatch.corpus/1"
+"""The format before segments: one folder holding the whole corpus. Still read; the next reindex writes a base."""
 BUILD_PREFIX = ".build-"
 
 
@@ -40,7 +46,9 @@ class Manifest:
     count: int
     watermark: str
     index_kind: str
-    checksums: dict[str, str] = field(default_factory=dict)
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    """The base first, then the deltas in order: each `name` (its folder), `kind`, `rows` (the row count after it) and
+    `files` (each file's sha256, computed once when the segment was written)."""
     summary: dict[str, Any] = field(default_factory=dict)
     watermark_id: int = 0
     """With `watermark` (an updated_at), the change feed's position when the version was built."""
@@ -86,13 +94,27 @@ class IndexStore:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=self.versions_dir))
 
-    def write(self, folder: Path, *, corpus: Corpus, manifest: Manifest) -> None:
-        """Write the corpus into a build folder and its manifest (with every file's checksum), the manifest last."""
-        corpus.save(folder)
-        for path in sorted(folder.iterdir()):
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-        manifest.checksums = {path.name: persist.checksum(path) for path in sorted(folder.iterdir()) if path.name != MANIFEST_FILE}
+    def write_base(self, folder: Path, *, corpus: Corpus, manifest: Manifest) -> None:
+        """Write the whole corpus as a fresh base segment, then the manifest."""
+        base = _write_segment(folder, f"base-{manifest.version}", "base", rows=corpus.view().n,
+                              save=lambda target: segments.save_base(corpus, target))
+        manifest.segments = [base]
+        atomic_write(folder / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2))
+
+    def link_segments(self, folder: Path, *, previous: Manifest) -> None:
+        """Share the previous version's segments: hard links, so its files are neither copied nor ever changed."""
+        for segment in previous.segments:
+            source, target = self.folder(previous.version) / segment["name"], folder / segment["name"]
+            target.mkdir()
+            for name in segment["files"]:
+                os.link(source / name, target / name)
+            _fsync_dir(target)
+
+    def write_delta(self, folder: Path, *, corpus: Corpus, manifest: Manifest, previous: Manifest, since: segments.Mark) -> None:
+        """After `link_segments`: write what changed since the mark as a new delta segment, then the manifest."""
+        delta = _write_segment(folder, f"delta-{manifest.version}", "delta", rows=corpus.view().n,
+                               save=lambda target: segments.save_delta(corpus, target, since=since))
+        manifest.segments = [*previous.segments, delta]
         atomic_write(folder / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2))
 
     def publish(self, folder: Path, version: str) -> Path:
@@ -121,36 +143,30 @@ class IndexStore:
         return removed
 
     def manifest(self, version: str) -> Manifest:
-        path = self.folder(version) / MANIFEST_FILE
-        try:
-            return Manifest(**json.loads(path.read_text()))
-        except (OSError, ValueError, TypeError) as error:
-            raise VersionError(f"index version {version}: unreadable manifest ({error})") from error
+        return read_manifest(self.folder(version))
 
     def load(self, version: str, *, model_id: str) -> IndexSnapshot:
         """Load and check a version: checksums, counts, dimension, and the model that must serve it."""
         return load_folder(self.folder(version), model_id=model_id)
 
 
-def load_folder(folder: Path, *, model_id: str) -> IndexSnapshot:
+def read_manifest(folder: Path) -> Manifest:
     try:
-        manifest = Manifest(**json.loads((folder / MANIFEST_FILE).read_text()))
-    except (OSError, ValueError, TypeError) as error:
+        fields = json.loads((folder / MANIFEST_FILE).read_text())
+        if fields.get("format") == FORMAT_WHOLE:
+            fields["segments"] = [{"name": ".", "kind": "base", "rows": None, "files": fields.pop("checksums", {})}]
+        return Manifest(**fields)
+    except (OSError, ValueError, TypeError, AttributeError) as error:
         raise VersionError(f"index in {folder}: unreadable manifest ({error})") from error
-    if manifest.format != FORMAT:
-        raise VersionError(f"index {manifest.version} has format {manifest.format}; this process reads {FORMAT} "
-                           "(run `jobmatch reindex --full`)")
-    if manifest.model_id != model_id:
-        raise VersionError(f"index {manifest.version} was built with {manifest.model_id}, this process embeds with {model_id}")
-    if not manifest.checksums:
-        raise VersionError(f"index {manifest.version}: the manifest lists no files")
-    for name, expected in manifest.checksums.items():
-        path = folder / name
-        if not path.is_file() or persist.checksum(path) != expected:
-            raise VersionError(f"index {manifest.version}: {name} is missing or does not match its checksum")
+
+
+def load_folder(folder: Path, *, model_id: str) -> IndexSnapshot:
+    """Load a version's segments after checking every file against its checksum."""
+    manifest = check_files(folder, model_id=model_id, newest_only=False)
     try:
-        corpus = Corpus.load(folder)
-    except (OSError, ValueError, KeyError) as error:
+        base, *deltas = (folder / segment["name"] for segment in manifest.segments)
+        corpus = segments.load(base, deltas)
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
         raise VersionError(f"index {manifest.version}: unreadable corpus ({error})") from error
     if corpus.dense.dim != manifest.dim:
         raise VersionError(f"index {manifest.version}: dimension {corpus.dense.dim}, manifest says {manifest.dim}")
@@ -166,6 +182,38 @@ def load_folder(folder: Path, *, model_id: str) -> IndexSnapshot:
         watermark=(built, manifest.watermark_id),
         deletions_seen=built,
     )
+
+
+def check_files(folder: Path, *, model_id: str, newest_only: bool) -> Manifest:
+    """A version's manifest, after checking its format, model and files: every segment's checksums, or the newest
+    segment's (`newest_only`, for the segments shared with a version already checked) and that the others' files exist."""
+    manifest = read_manifest(folder)
+    if manifest.format not in (FORMAT, FORMAT_WHOLE):
+        raise VersionError(f"index {manifest.version} has format {manifest.format}; this process reads {FORMAT} "
+                           "(run `jobmatch reindex --full`)")
+    if manifest.model_id != model_id:
+        raise VersionError(f"index {manifest.version} was built with {manifest.model_id}, this process embeds with {model_id}")
+    if not manifest.segments or not manifest.segments[0]["files"]:
+        raise VersionError(f"index {manifest.version}: the manifest lists no files")
+    for number, segment in enumerate(manifest.segments):
+        checked = not newest_only or number == len(manifest.segments) - 1
+        for name, expected in segment["files"].items():
+            path = folder / segment["name"] / name
+            if not path.is_file() or (checked and persist.checksum(path) != expected):
+                raise VersionError(f"index {manifest.version}: {segment['name']}/{name} is missing or does not match its checksum")
+    return manifest
+
+
+def _write_segment(folder: Path, name: str, kind: str, *, rows: int, save: Callable[[Path], None]) -> dict[str, Any]:
+    """Write one segment's files durably and return its manifest entry, checksums computed once, here."""
+    target = folder / name
+    target.mkdir()
+    save(target)
+    for path in sorted(target.iterdir()):
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    _fsync_dir(target)
+    return {"name": name, "kind": kind, "rows": rows, "files": {path.name: persist.checksum(path) for path in sorted(target.iterdir())}}
 
 
 def atomic_write(path: Path, text: str) -> None:
