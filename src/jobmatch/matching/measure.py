@@ -8,6 +8,7 @@ score's terms, as arrays. The list, the explanation and the relaxation counts al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ from jobmatch.matching.rules import Eligibility, eligibility
 from jobmatch.matching.stay import StayArrays, Wherever, stay_arrays
 from jobmatch.matching.weights import FIT_FEATURES, STAY_PRIOR_WEIGHT, FitModel, stay_weight
 from jobmatch.search.corpus import Corpus, CorpusView
+from jobmatch.search.dense import inner_products
 from jobmatch.seekers.schemas import SeekerIn
 from jobmatch.vocab import Importance, StayFactor
 
@@ -34,8 +36,13 @@ class Calibration:
     spread: float
 
     def z(self, values: FloatArray, clip: tuple[float, float]) -> FloatArray:
-        scaled: FloatArray = np.clip((values - self.mean) / self.spread, *clip).astype(np.float32)
-        return scaled
+        return zscore(values, np.float32(self.mean), np.float32(self.spread), clip)
+
+
+def zscore(values: FloatArray, mean: FloatArray | np.float32, spread: FloatArray | np.float32, clip: tuple[float, float]) -> FloatArray:
+    """Similarities on the query's own scale: (value − mean) ÷ spread, clipped; one query or one per row."""
+    scaled: FloatArray = np.clip((values - mean) / spread, *clip).astype(np.float32)
+    return scaled
 
 
 @dataclass(frozen=True)
@@ -93,26 +100,33 @@ def _calibration(values: FloatArray, name: str) -> Calibration:
     return Calibration(float(values.mean()), max(float(values.std()), MIN_SPREAD[name]))
 
 
-def calibrations(corpus: Corpus, query: Query) -> tuple[Calibration, Calibration]:
-    """The query's semantic and lexical similarity to the corpus's calibration sample: the z-scores' mean and spread."""
-    rows, vectors, lexical_rows = corpus.calibration_sample()
+def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str) -> tuple[Calibration, Calibration]:
+    """A query's semantic and lexical similarity to the corpus's calibration sample: the z-scores' mean and spread."""
+    queries = corpus.lexical_model.transform([terms if terms.strip() else ""])
+    return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries)[0]
+
+
+def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any) -> list[tuple[Calibration, Calibration]]:
+    """`calibrations` of many queries at once (their vectors, and their lexical rows as `LexicalModel.transform` gives them).
+
+    Each query's calibration is the same to the last bit as when it is computed alone: the semantic similarities are
+    `inner_products`, and the sparse product sums each sample row's terms in the row's own order.
+    """
+    rows, sample_vectors, lexical_rows = corpus.calibration_sample()
     if not len(rows):
-        return Calibration(0.0, 1.0), Calibration(0.0, 1.0)
-    semantic = vectors @ query.vector
-    lexical = np.zeros(len(rows), dtype=np.float32)
-    if query.terms.strip() and lexical_rows is not None:
-        cols, weights = corpus.lexical_model.query(query.terms)
-        dense_query = np.zeros(lexical_rows.shape[1], dtype=np.float32)
-        inside = cols < len(dense_query)
-        dense_query[cols[inside]] = weights[inside]
-        lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32).ravel()
-    return _calibration(semantic, "semantic"), _calibration(lexical, "lexical")
+        return [(Calibration(0.0, 1.0), Calibration(0.0, 1.0))] * len(vectors)
+    lexical = np.zeros((len(rows), len(vectors)), dtype=np.float32)
+    if lexical_rows is not None and queries.nnz:
+        width = min(int(lexical_rows.shape[1]), int(queries.shape[1]))
+        lexical = np.asarray((lexical_rows[:, :width] @ queries[:, :width].T).toarray(), dtype=np.float32)
+    return [(_calibration(inner_products(sample_vectors, vector), "semantic"), _calibration(np.ascontiguousarray(lexical[:, j]), "lexical"))
+            for j, vector in enumerate(vectors)]
 
 
 def context(
     corpus: Corpus, query: Query, *, model: FitModel, now: float, calibrated: tuple[Calibration, Calibration] | None = None,
 ) -> Context:
-    """One request's view; `calibrated` passes z-score calibrations from another corpus (candidate search's one-posting corpus)."""
+    """One request's view; `calibrated` passes z-score calibrations computed before (candidate search keeps each seeker's)."""
     view = corpus.view()
     n = view.n
     stay = stay_arrays(corpus, n, query.profile, query.where)
@@ -122,7 +136,7 @@ def context(
     if query.terms.strip() and "lexical_rows" in corpus.sparse:
         cols, weights = corpus.lexical_model.query(query.terms)
         lexical = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
-    semantic_calibration, lexical_calibration = calibrated or calibrations(corpus, query)
+    semantic_calibration, lexical_calibration = calibrated or calibrations(corpus, vector=query.vector, terms=query.terms)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=rules.removed(n),
         occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,6 +20,8 @@ from jobmatch.search.versions import IndexStore, VersionError
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+Follower = Callable[[IndexSnapshot, "sessionmaker[Session]"], None]
+"""Upkeep that depends on the served version (candidate search's seeker side), run after each round."""
 
 
 class IndexHolder:
@@ -39,6 +42,7 @@ class IndexHolder:
         self._thread: threading.Thread | None = None
         self._tick_lock = threading.Lock()
         self._upkeep: tuple[sessionmaker[Session], Embedder | None] | None = None
+        self._followers: list[Follower] = []
         IndexHolder._instances.add(self)
 
     @classmethod
@@ -97,8 +101,12 @@ class IndexHolder:
         logger.info("now serving index version %s (was %s)", current, served)
         return True
 
+    def follow(self, follower: Follower) -> None:
+        """Run `follower` with the served snapshot after every round of upkeep."""
+        self._followers.append(follower)
+
     def tick(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None) -> None:
-        """One round of upkeep: pick up a new version, apply changed postings, embed a few waiting ones."""
+        """One round of upkeep: pick up a new version, apply changed postings, embed a few waiting ones, then the followers."""
         with self._tick_lock:
             self.reload_if_changed(session_factory)
             snapshot = self._snapshot
@@ -108,6 +116,8 @@ class IndexHolder:
                 sync_changes(snapshot, session)
             if embedder is not None:
                 embed_pending(snapshot, session_factory, embedder=embedder)
+            for follower in self._followers:
+                follower(snapshot, session_factory)
 
     def start(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None, interval: float = 1.0) -> None:
         """Run `tick` in a daemon thread until `stop`."""

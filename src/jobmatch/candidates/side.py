@@ -1,0 +1,266 @@
+"""The seeker side of the index: every searchable seeker's rule inputs as columns in one row space, beside their vectors.
+
+It is built like the posting corpus: a row is one version of one seeker; rows are appended, never changed; a changed
+seeker gets a new row and the old one dies; a deleted, hidden or withdrawn seeker's row dies. Lists a seeker has
+several of (wished places, occupations, skills, `not_for_me` entries) are flat tables whose `owner` is the row.
+
+What depends on the posting index version (each seeker's z-score calibration against the posting corpus, and their
+lexical query in that version's vocabulary) is `Tuned`, rebuilt beside the served one when the version changes. A
+request takes one `SeekerView` and sees one consistent side while the upkeep appends.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from jobmatch.candidates.facts import SeekerFacts
+from jobmatch.matching.measure import calibrations_of
+from jobmatch.search.corpus import Vocab
+from jobmatch.search.rows import BoolArray, Growable
+from jobmatch.search.snapshot import IndexSnapshot, RankingCache
+from jobmatch.vocab import Importance, StayFactor
+
+COLUMNS: dict[str, str] = {
+    "id_hi": "uint64", "id_lo": "uint64", "protected": "bool", "unit": "int32", "caseworker": "int32",
+    "has_text": "bool", "has_terms": "bool", "has_occupations": "bool", "has_skills": "bool", "skill_total": "float32",
+    "stated": "bool", "min_salary": "float64",
+    **{f"bits_{factor.value}": "int64" for factor in StayFactor if factor not in (StayFactor.COMMUTE, StayFactor.SALARY)},
+    **{f"importance_{factor.value}": "int8" for factor in StayFactor},
+}  # fmt: skip
+TABLES: dict[str, dict[str, str]] = {
+    "points": {"owner": "int64", "lat": "float64", "lon": "float64", "max_km": "float32"},
+    "occupations": {"owner": "int64", "wish": "int64"},
+    "skills": {"owner": "int64", "weight": "float32", "stems": "int64"},
+    "skill_stems": {"skill": "int64", "stem": "int64"},
+    "exclusions": {"owner": "int64", "exclusion": "int64"},
+}
+FACTORS: tuple[StayFactor, ...] = tuple(StayFactor)
+IMPORTANCES: tuple[Importance, ...] = tuple(Importance)
+Tunable = tuple[npt.NDArray[np.float32], str]
+"""What tuning reads of a seeker: their vector and their lexical terms."""
+TUNE_BATCH = 1_024
+TUNED = {"semantic_mean": "float64", "semantic_spread": "float64", "lexical_mean": "float64", "lexical_spread": "float64"}
+
+
+class Tuned:
+    """Per row, what depends on one posting index version: calibrations, and the lexical query as (owner, col, weight)."""
+
+    def __init__(self, snapshot: IndexSnapshot) -> None:
+        self.snapshot = snapshot
+        self.columns = {name: Growable.empty(dtype) for name, dtype in TUNED.items()}
+        self.lexical = {"owner": Growable.empty("int64"), "col": Growable.empty("int64"), "weight": Growable.empty("float32")}
+        self.vocabulary = snapshot.corpus.lexical_model.n_features
+        self._queries: tuple[int, int, sp.csr_matrix] | None = None
+
+    def queries(self, n: int, count: int) -> sp.csr_matrix:
+        """(n × vocabulary) CSR of the first `count` query terms; entries keep their query order (never sorted)."""
+        cached = self._queries
+        if cached is not None and cached[:2] == (n, count):
+            return cached[2]
+        owner = self.lexical["owner"].view(count)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(np.bincount(owner, minlength=n)[:n])
+        matrix = sp.csr_matrix((self.lexical["weight"].view(count), self.lexical["col"].view(count), indptr), shape=(n, self.vocabulary))
+        self._queries = (n, count, matrix)
+        return matrix
+
+    @property
+    def count(self) -> int:
+        return self.columns["semantic_mean"].count
+
+    def append(self, first_row: int, facts: Sequence[Tunable | None]) -> None:
+        """Tune rows `first_row`… in order from each row's (vector, terms); None: a dead row, kept to keep rows aligned."""
+        for start in range(0, len(facts), TUNE_BATCH):
+            self._append(first_row + start, facts[start : start + TUNE_BATCH])
+
+    def _append(self, first_row: int, facts: Sequence[Tunable | None]) -> None:
+        corpus = self.snapshot.corpus
+        live = [(offset, seeker) for offset, seeker in enumerate(facts) if seeker is not None]
+        values: dict[str, npt.NDArray[np.float64]] = {name: np.ones(len(facts), dtype=np.float64) for name in TUNED}
+        if live:
+            queries = corpus.lexical_model.transform([terms if terms.strip() else "" for _, (_, terms) in live])
+            vectors = np.stack([vector for _, (vector, _) in live]).astype(np.float32)
+            for (offset, _), (semantic, lexical) in zip(live, calibrations_of(corpus, vectors=vectors, queries=queries), strict=True):
+                values["semantic_mean"][offset], values["semantic_spread"][offset] = semantic.mean, semantic.spread
+                values["lexical_mean"][offset], values["lexical_spread"][offset] = lexical.mean, lexical.spread
+            owners = np.asarray([offset for offset, _ in live], dtype=np.int64) + first_row
+            self.lexical["owner"].append(np.repeat(owners, np.diff(queries.indptr)))
+            self.lexical["col"].append(queries.indices.astype(np.int64))
+            self.lexical["weight"].append(queries.data.astype(np.float32))
+        for name, column in values.items():
+            self.columns[name].append(column)
+
+
+@dataclass(frozen=True)
+class SeekerView:
+    """What one request sees: the first `n` rows, which are live, and their tuning for one posting index version."""
+
+    n: int
+    alive: BoolArray
+    tuned: Tuned
+    generation: int
+    side: SeekerSide
+    counts: dict[str, int]
+    """Entries of each flat table (and of the tuned lexical queries) that belong to the first `n` rows."""
+
+    def column(self, name: str) -> npt.NDArray[Any]:
+        return self.side.columns[name].view(self.n)
+
+    def table(self, name: str) -> dict[str, npt.NDArray[Any]]:
+        return {column: values.view(self.counts[name]) for column, values in self.side.tables[name].items()}
+
+    def lexical_queries(self) -> sp.csr_matrix:
+        """The tuned lexical queries of the first `n` rows: one CSR row each, its terms in query order."""
+        return self.tuned.queries(self.n, self.counts["lexical"])
+
+    def tuned_column(self, name: str) -> npt.NDArray[Any]:
+        return self.tuned.columns[name].view(self.n)
+
+    def seeker_id(self, row: int) -> uuid.UUID:
+        return self.side.ids[row]
+
+
+class SeekerSide:
+    """Columns of every searchable seeker, kept current by the seeker change feed and by this process's own commits."""
+
+    def __init__(self) -> None:
+        self.columns = {name: Growable.empty(dtype) for name, dtype in COLUMNS.items()}
+        self.tables = {name: {column: Growable.empty(dtype) for column, dtype in spec.items()} for name, spec in TABLES.items()}
+        self.vectors: Growable | None = None
+        self.terms: list[str] = []
+        self.vocabs = {name: Vocab() for name in ("units", "caseworkers", "occupations", "stems", "exclusions")}
+        self.exclusion_of: list[tuple[str, str]] = []
+        self.ids: list[uuid.UUID] = []
+        self.row_of: dict[uuid.UUID, int] = {}
+        self.key_of: dict[uuid.UUID, str] = {}
+        self.watermark: tuple[Any, uuid.UUID] | None = None
+        """The seeker change feed's position: the next read starts after this (updated_at, id)."""
+        self.generation = 0
+        self._count = 0
+        self._alive = np.zeros(0, dtype=bool)
+        self._tuned: Tuned | None = None
+        self._write = threading.Lock()
+        self.rankings = RankingCache()
+        """Candidate rankings by (caller scope, posting, version) and generation: paging reuses them."""
+
+    @property
+    def live_count(self) -> int:
+        return len(self.row_of)
+
+    @property
+    def tuned_version(self) -> str | None:
+        return self._tuned.snapshot.version if self._tuned is not None else None
+
+    def view(self) -> SeekerView | None:
+        """One consistent view, or None before the side is tuned to a posting index version."""
+        with self._write:
+            if self._tuned is None:
+                return None
+            counts = {name: columns["owner" if "owner" in columns else "skill"].count for name, columns in self.tables.items()}
+            counts["lexical"] = self._tuned.lexical["owner"].count
+            return SeekerView(self._count, self._alive, self._tuned, self.generation, self, counts)
+
+    def apply(self, facts: Sequence[SeekerFacts], *, removed: Sequence[uuid.UUID] = ()) -> int:
+        """Append a row for each seeker given (killing their previous row); kill the rows of `removed` ones."""
+        with self._write:
+            fresh = [f for f in facts if self.key_of.get(f.seeker_id) != f.key]
+            gone = [seeker_id for seeker_id in removed if seeker_id in self.row_of]
+            if not fresh and not gone:
+                return 0
+            first_new = self._count
+            self._append(fresh)
+            if self._tuned is not None:
+                self._tuned.append(first_new, [(f.vector, f.terms) for f in fresh])
+            alive = np.zeros(first_new + len(fresh), dtype=bool)
+            alive[:first_new] = self._alive
+            for seeker_id in [*gone, *(f.seeker_id for f in fresh)]:
+                row = self.row_of.pop(seeker_id, None)
+                if row is not None:
+                    alive[row] = False
+                self.key_of.pop(seeker_id, None)
+            for offset, f in enumerate(fresh):
+                self.row_of[f.seeker_id] = first_new + offset
+                self.key_of[f.seeker_id] = f.key
+            alive[first_new:] = True
+            self._count = first_new + len(fresh)
+            self._alive = alive
+            self.generation += 1
+            return len(fresh) + len(gone)
+
+    def retune(self, snapshot: IndexSnapshot) -> None:
+        """Tune every row to a new posting index version beside the served tuning, then switch to it."""
+        with self._write:
+            upto = self._count
+            live = self._live_facts(0, upto)
+        tuned = Tuned(snapshot)
+        tuned.append(0, live)
+        with self._write:
+            tuned.append(upto, self._live_facts(upto, self._count))
+            self._tuned = tuned
+            self.generation += 1
+
+    def _live_facts(self, start: int, stop: int) -> list[Tunable | None]:
+        """What tuning reads of rows start…stop, None for dead rows."""
+        vectors = self.vectors.view() if self.vectors is not None else np.zeros((0, 0), np.float32)
+        alive = self._alive
+        return [(vectors[row], self.terms[row]) if alive[row] else None for row in range(start, stop)]
+
+    def _append(self, facts: Sequence[SeekerFacts]) -> None:
+        if not facts:
+            return
+        first = self._count
+        values: dict[str, list[Any]] = {
+            "id_hi": [f.seeker_id.int >> 64 for f in facts],
+            "id_lo": [f.seeker_id.int & (2**64 - 1) for f in facts],
+            "protected": [f.protected for f in facts],
+            "unit": [self.vocabs["units"].id(f.unit) if f.unit else -1 for f in facts],
+            "caseworker": [self.vocabs["caseworkers"].id(f.caseworker) if f.caseworker else -1 for f in facts],
+            "has_text": [f.has_text for f in facts],
+            "has_terms": [bool(f.terms.strip()) for f in facts],
+            "has_occupations": [bool(f.occupations) for f in facts],
+            "has_skills": [bool(f.skills.skills) for f in facts],
+            "skill_total": [float(f.skills.weights.sum()) for f in facts],
+            "stated": [f.stated for f in facts],
+            "min_salary": [f.min_salary for f in facts],
+        }
+        for factor in StayFactor:
+            if factor not in (StayFactor.COMMUTE, StayFactor.SALARY):
+                values[f"bits_{factor.value}"] = [f.wish_bits[factor] for f in facts]
+            values[f"importance_{factor.value}"] = [IMPORTANCES.index(f.importances[FACTORS.index(factor)]) for f in facts]
+        for name, column in values.items():
+            self.columns[name].append(column)
+        for offset, f in enumerate(facts):
+            row = first + offset
+            self._rows("points", [{"owner": row, "lat": p.lat, "lon": p.lon, "max_km": p.max_km} for p in f.points])
+            self._rows("occupations", [{"owner": row, "wish": self.vocabs["occupations"].id(key)} for key in f.occupations])
+            self._rows("exclusions", [{"owner": row, "exclusion": self._exclusion(e.kind, e.value)} for e in f.exclusions])
+            first_skill = self.tables["skills"]["owner"].count
+            self._rows("skills", [{"owner": row, "weight": float(weight), "stems": len(stems)}
+                                  for stems, weight in zip(f.skills.stems, f.skills.weights, strict=True)])
+            self._rows("skill_stems", [{"skill": first_skill + index, "stem": self.vocabs["stems"].id(stem)}
+                                       for index, stems in enumerate(f.skills.stems) for stem in stems])
+        block = np.stack([f.vector for f in facts]).astype(np.float32)
+        if self.vectors is None:
+            self.vectors = Growable.empty("float32", width=block.shape[1])
+        self.vectors.append(block)
+        self.terms.extend(f.terms for f in facts)
+        self.ids.extend(f.seeker_id for f in facts)
+
+    def _exclusion(self, kind: str, value: str) -> int:
+        key = f"{kind}\x00{value}"
+        if self.vocabs["exclusions"].get(key) is None:
+            self.exclusion_of.append((kind, value))
+        return self.vocabs["exclusions"].id(key)
+
+    def _rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            for column, values in self.tables[table].items():
+                values.append([row[column] for row in rows])
