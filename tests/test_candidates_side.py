@@ -190,20 +190,47 @@ def test_other_units_never_appear_but_a_seeker_one_follows_up_does(
     assert len(every_page(theirs, posting_id, limit=20)[0]) == 3 + 5 + 1
 
 
-def test_every_candidate_and_score_agree_with_the_seekers_own_lists(posting_id: int, mine: TestClient, client_as: ClientAs) -> None:
-    ids = {name: created_by(mine, f"p-variant-{number}", **overrides) for number, (name, overrides) in enumerate(VARIANTS.items())}
-    own_scores: dict[str, float] = {}
+def own_scores(client_as: ClientAs, ids: dict[str, str], posting_id: int) -> dict[str, float]:
+    """Each seeker's score for the posting in their own match list, for those whose list has it."""
+    scores: dict[str, float] = {}
     for number, name in enumerate(VARIANTS):
         page = client_as(auth.seeker_headers(f"p-variant-{number}")).get(f"/v1/seekers/{ids[name]}/matches", params={"limit": 50}).json()
-        found = [item["score"] for item in page["items"] if item["posting_id"] == posting_id]
-        if found:
-            own_scores[ids[name]] = found[0]
+        for item in page["items"]:
+            if item["posting_id"] == posting_id:
+                scores[ids[name]] = item["score"]
+    return scores
+
+
+def test_every_candidate_and_score_agree_with_the_seekers_own_lists(
+    posting_id: int, mine: TestClient, client: TestClient, client_as: ClientAs, settings: Settings,
+    session_factory: sessionmaker[Session],
+) -> None:
+    ids = {name: created_by(mine, f"p-variant-{number}", **overrides) for number, (name, overrides) in enumerate(VARIANTS.items())}
     items = every_page(mine, posting_id, limit=7)[0]
-    assert {item["seeker_id"]: item["score"] for item in items} == own_scores
+    assert {item["seeker_id"]: item["score"] for item in items} == own_scores(client_as, ids, posting_id)
     names = {seeker_id: name for name, seeker_id in ids.items()}
     assert {"commute must, far away", "part time must", "day only must", "private must", "remote must", "not the keyword",
             "not the occupation group", "not the employer"}.isdisjoint(names[item["seeker_id"]] for item in items)
     assert {"plain", "commute must, near", "two places, one near", "pay must", "public high"} <= {names[i["seeker_id"]] for i in items}
+
+    post_posting(client, "another nurse", title="Sykepleier, hjemmetjenesten", employer={"name": "Askøy kommune"})
+    build_index(settings, session_factory)  # a new version: every seeker is re-tuned to it
+    again = every_page(mine, posting_id, limit=7)[0]
+    assert {item["seeker_id"]: item["score"] for item in again} == own_scores(client_as, ids, posting_id)
+
+
+def test_a_seeker_who_hides_leaves_at_once_and_one_who_changes_is_ranked_anew(
+    posting_id: int, mine: TestClient, client_as: ClientAs,
+) -> None:
+    hiding = created_by(mine, "p-hiding")
+    changing = created_by(mine, "p-changing", **DRIVER_PROFILE)
+    assert {item["seeker_id"] for item in every_page(mine, posting_id, limit=20)[0]} == {hiding}
+    assert client_as(auth.seeker_headers("p-hiding")).put(
+        "/v1/me/preferences", json={"findable": False, "caseworker_access": True}).status_code == 200
+    assert client_as(auth.seeker_headers("p-changing")).put(f"/v1/seekers/{changing}", json=seeker_body()).status_code == 200
+    items, pages = every_page(mine, posting_id, limit=20)  # no upkeep round in between: this process's commits apply at once
+    assert [item["seeker_id"] for item in items] == [changing]
+    assert pages[0]["considered"] == 1
 
 
 def test_candidate_search_waits_for_the_seeker_side(client: TestClient, mine: TestClient, session_factory: sessionmaker[Session]) -> None:

@@ -72,31 +72,42 @@ class Tuned:
         self._queries = (n, count, matrix)
         return matrix
 
-    @property
-    def count(self) -> int:
-        return self.columns["semantic_mean"].count
-
-    def append(self, first_row: int, facts: Sequence[Tunable | None]) -> None:
-        """Tune rows `first_row`… in order from each row's (vector, terms); None: a dead row, kept to keep rows aligned."""
-        for start in range(0, len(facts), TUNE_BATCH):
-            self._append(first_row + start, facts[start : start + TUNE_BATCH])
-
-    def _append(self, first_row: int, facts: Sequence[Tunable | None]) -> None:
-        corpus = self.snapshot.corpus
-        live = [(offset, seeker) for offset, seeker in enumerate(facts) if seeker is not None]
-        values: dict[str, npt.NDArray[np.float64]] = {name: np.ones(len(facts), dtype=np.float64) for name in TUNED}
-        if live:
-            queries = corpus.lexical_model.transform([terms if terms.strip() else "" for _, (_, terms) in live])
-            vectors = np.stack([vector for _, (vector, _) in live]).astype(np.float32)
-            for (offset, _), (semantic, lexical) in zip(live, calibrations_of(corpus, vectors=vectors, queries=queries), strict=True):
-                values["semantic_mean"][offset], values["semantic_spread"][offset] = semantic.mean, semantic.spread
-                values["lexical_mean"][offset], values["lexical_spread"][offset] = lexical.mean, lexical.spread
-            owners = np.asarray([offset for offset, _ in live], dtype=np.int64) + first_row
-            self.lexical["owner"].append(np.repeat(owners, np.diff(queries.indptr)))
-            self.lexical["col"].append(queries.indices.astype(np.int64))
-            self.lexical["weight"].append(queries.data.astype(np.float32))
-        for name, column in values.items():
+    def extend(self, first_row: int, tuning: Tuning) -> None:
+        """Append the tuning of rows `first_row`… (computed beforehand, so no lock waits for it)."""
+        for name, column in tuning.values.items():
             self.columns[name].append(column)
+        queries = tuning.queries
+        self.lexical["owner"].append(np.repeat(np.arange(queries.shape[0], dtype=np.int64) + first_row, np.diff(queries.indptr)))
+        self.lexical["col"].append(queries.indices.astype(np.int64))
+        self.lexical["weight"].append(queries.data.astype(np.float32))
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Some rows' tuning for one version: calibrations, and lexical queries as CSR rows (empty for dead rows)."""
+
+    values: dict[str, npt.NDArray[np.float64]]
+    queries: sp.csr_matrix
+
+    def take(self, indices: list[int]) -> Tuning:
+        return Tuning({name: values[indices] for name, values in self.values.items()}, self.queries[indices])
+
+
+def tune(snapshot: IndexSnapshot, items: Sequence[Tunable | None]) -> Tuning:
+    """Each row's calibrations and lexical query in this version, from its (vector, terms); None: a dead row."""
+    corpus = snapshot.corpus
+    values = {name: np.ones(len(items), dtype=np.float64) for name in TUNED}
+    queries = corpus.lexical_model.transform([item[1] if item is not None and item[1].strip() else "" for item in items])
+    for start in range(0, len(items), TUNE_BATCH):
+        live = [offset for offset in range(start, min(start + TUNE_BATCH, len(items))) if items[offset] is not None]
+        if not live:
+            continue
+        vectors = np.stack([item[0] for offset in live if (item := items[offset]) is not None]).astype(np.float32)
+        calibrated = calibrations_of(corpus, vectors=vectors, queries=queries[live])
+        for offset, (semantic, lexical) in zip(live, calibrated, strict=True):
+            values["semantic_mean"][offset], values["semantic_spread"][offset] = semantic.mean, semantic.spread
+            values["lexical_mean"][offset], values["lexical_spread"][offset] = lexical.mean, lexical.spread
+    return Tuning(values, sp.csr_matrix(queries, dtype=np.float32))
 
 
 @dataclass(frozen=True)
@@ -170,15 +181,21 @@ class SeekerSide:
 
     def apply(self, facts: Sequence[SeekerFacts], *, removed: Sequence[uuid.UUID] = ()) -> int:
         """Append a row for each seeker given (killing their previous row); kill the rows of `removed` ones."""
+        tuned = self._tuned
+        tuning = tune(tuned.snapshot, [(f.vector, f.terms) for f in facts]) if tuned is not None and facts else None
         with self._write:
-            fresh = [f for f in facts if self.key_of.get(f.seeker_id) != f.key]
+            fresh_at = [i for i, f in enumerate(facts) if self.key_of.get(f.seeker_id) != f.key]
+            fresh = [facts[i] for i in fresh_at]
             gone = [seeker_id for seeker_id in removed if seeker_id in self.row_of]
             if not fresh and not gone:
                 return 0
             first_new = self._count
             self._append(fresh)
             if self._tuned is not None:
-                self._tuned.append(first_new, [(f.vector, f.terms) for f in fresh])
+                if self._tuned is tuned and tuning is not None:
+                    self._tuned.extend(first_new, tuning.take(fresh_at))
+                else:  # a new version arrived meanwhile
+                    self._tuned.extend(first_new, tune(self._tuned.snapshot, [(f.vector, f.terms) for f in fresh]))
             alive = np.zeros(first_new + len(fresh), dtype=bool)
             alive[:first_new] = self._alive
             for seeker_id in [*gone, *(f.seeker_id for f in fresh)]:
@@ -201,9 +218,9 @@ class SeekerSide:
             upto = self._count
             live = self._live_facts(0, upto)
         tuned = Tuned(snapshot)
-        tuned.append(0, live)
+        tuned.extend(0, tune(snapshot, live))
         with self._write:
-            tuned.append(upto, self._live_facts(upto, self._count))
+            tuned.extend(upto, tune(snapshot, self._live_facts(upto, self._count)))
             self._tuned = tuned
             self.generation += 1
 

@@ -104,6 +104,8 @@ def watch(session_factory: sessionmaker[Session], side: SeekerSide, *, embedder:
         session.info.pop(CHANGED, None)
 
     def apply(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a SAVEPOINT released: nothing is committed until the outer transaction is
         changed = session.info.pop(CHANGED, None)
         if not changed:
             return
