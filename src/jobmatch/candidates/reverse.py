@@ -149,7 +149,7 @@ def lexical_terms(view: SeekerView, posting: Corpus) -> FloatArray:
 
 @dataclass(frozen=True)
 class Ranked:
-    """The seekers for whom the posting fits, best first, with the arrays that ordered them."""
+    """The seeker rows for whom the posting fits, best first, and how many seekers the caller may find."""
 
     rows: RowArray
     considered: int

@@ -216,15 +216,15 @@ class SeekerSide:
         """Tune every row to a new posting index version beside the served tuning, then switch to it."""
         with self._write:
             upto = self._count
-            live = self._live_facts(0, upto)
+            live = self._tunables(0, upto)
         tuned = Tuned(snapshot)
         tuned.extend(0, tune(snapshot, live))
         with self._write:
-            tuned.extend(upto, tune(snapshot, self._live_facts(upto, self._count)))
+            tuned.extend(upto, tune(snapshot, self._tunables(upto, self._count)))
             self._tuned = tuned
             self.generation += 1
 
-    def _live_facts(self, start: int, stop: int) -> list[Tunable | None]:
+    def _tunables(self, start: int, stop: int) -> list[Tunable | None]:
         """What tuning reads of rows start…stop, None for dead rows."""
         vectors = self.vectors.view() if self.vectors is not None else np.zeros((0, 0), np.float32)
         alive = self._alive
