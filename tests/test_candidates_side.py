@@ -157,7 +157,7 @@ def test_an_erased_seeker_never_appears_again(
     posting_id: int, mine: TestClient, client_as: ClientAs, session_factory: sessionmaker[Session],
 ) -> None:
     kept = created_by(mine, "p-kept")
-    erased = created_by(mine, "p-erased")
+    erased = created_by(mine, "p-erased", summary="Sykepleier, Zyxwvuts er mitt kallenavn.")
     (erased_elsewhere,) = write_elsewhere(session_factory, [seeker_body()], unit=auth.UNIT)
     settle()
     assert {kept, erased, str(erased_elsewhere)} <= {item["seeker_id"] for item in every_page(mine, posting_id, limit=20)[0]}
@@ -167,6 +167,9 @@ def test_an_erased_seeker_never_appears_again(
         session.execute(SeekerRow.__table__.delete().where(SeekerRow.id == erased_elsewhere))
     items, pages = every_page(mine, posting_id, limit=20)  # before any upkeep: this process's erasure is gone already
     assert [item["seeker_id"] for item in items] == [kept]
+    side = mine.app.state.jobmatch.seekers  # type: ignore[attr-defined]
+    assert uuid.UUID(erased) not in side.ids  # nothing of the erased seeker stays in the process
+    assert not any("Zyxwvuts" in terms for terms in side.terms)
     settle()
     items, pages = every_page(mine, posting_id, limit=20)
     assert [item["seeker_id"] for item in items] == [kept]

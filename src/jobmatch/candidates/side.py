@@ -72,6 +72,10 @@ class Tuned:
         self._queries = (n, count, matrix)
         return matrix
 
+    def forget_queries(self) -> None:
+        """Drop the cached query matrix (its weights were cleared in place for dead rows; it is rebuilt on demand)."""
+        self._queries = None
+
     def extend(self, first_row: int, tuning: Tuning) -> None:
         """Append the tuning of rows `first_row`… (computed beforehand, so no lock waits for it)."""
         for name, column in tuning.values.items():
@@ -198,11 +202,15 @@ class SeekerSide:
                     self._tuned.extend(first_new, tune(self._tuned.snapshot, [(f.vector, f.terms) for f in fresh]))
             alive = np.zeros(first_new + len(fresh), dtype=bool)
             alive[:first_new] = self._alive
+            dead: list[int] = []
             for seeker_id in [*gone, *(f.seeker_id for f in fresh)]:
                 row = self.row_of.pop(seeker_id, None)
                 if row is not None:
                     alive[row] = False
+                    dead.append(row)
                 self.key_of.pop(seeker_id, None)
+            erased = set(gone)
+            self._forget(dead, erased=[row for row in dead if self.ids[row] in erased])
             for offset, f in enumerate(fresh):
                 self.row_of[f.seeker_id] = first_new + offset
                 self.key_of[f.seeker_id] = f.key
@@ -211,6 +219,31 @@ class SeekerSide:
             self._alive = alive
             self.generation += 1
             return len(fresh) + len(gone)
+
+    def _forget(self, rows: list[int], *, erased: list[int]) -> None:
+        """Keep nothing of a dead row's profile in memory: its vector, terms, places and lexical query are cleared.
+
+        An erased seeker's id goes too, and cached rankings (which may name the row) are dropped.
+        """
+        if not rows:
+            return
+        if self.vectors is not None:
+            self.vectors.view()[rows] = 0.0
+        for row in rows:
+            self.terms[row] = ""
+        dead = np.asarray(rows, dtype=np.int64)
+        points = self.tables["points"]
+        mine = np.isin(points["owner"].view(), dead)
+        points["lat"].view()[mine] = np.nan
+        points["lon"].view()[mine] = np.nan
+        tuned = self._tuned
+        if tuned is not None:
+            tuned.lexical["weight"].view()[np.isin(tuned.lexical["owner"].view(), dead)] = 0.0
+            tuned.forget_queries()
+        if erased:
+            for row in erased:
+                self.ids[row] = uuid.UUID(int=0)
+            self.rankings = RankingCache()
 
     def retune(self, snapshot: IndexSnapshot) -> None:
         """Tune every row to a new posting index version beside the served tuning, then switch to it."""
@@ -221,6 +254,8 @@ class SeekerSide:
         tuned.extend(0, tune(snapshot, live))
         with self._write:
             tuned.extend(upto, tune(snapshot, self._tunables(upto, self._count)))
+            owners = tuned.lexical["owner"].view()
+            tuned.lexical["weight"].view()[~self._alive[owners]] = 0.0  # rows that died while this tuning was computed
             self._tuned = tuned
             self.generation += 1
 
