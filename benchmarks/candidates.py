@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,7 @@ def indexed(side: SeekerSide, embedder: Any) -> Callable[[Session, int], Any]:
 class ScanPage:
     total: int
     considered: int
+    ranked: list[uuid.UUID]
 
 
 def scan(snapshot: IndexSnapshot, embedder: Any) -> Callable[[Session, int], Any]:
@@ -180,7 +182,7 @@ def scan(snapshot: IndexSnapshot, embedder: Any) -> Callable[[Session, int], Any
             if len(order):
                 ranked.append((seeker.id, scored(ctx, measured, 0, strong=bool(strong[0]), with_terms=True)))
         ranked.sort(key=lambda pair: (not pair[1].strong, -pair[1].score, str(pair[0])))
-        return ScanPage(total=len(ranked), considered=len(rows))
+        return ScanPage(total=len(ranked), considered=len(rows), ranked=[seeker_id for seeker_id, _ in ranked])
 
     return search
 
