@@ -19,6 +19,8 @@ from jobmatch.auth.context import build_access_context
 from jobmatch.auth.dev_api import router as dev_router
 from jobmatch.auth.rules import check_every_route_has_a_rule
 from jobmatch.candidates.api import router as candidates_router
+from jobmatch.candidates.side import SeekerSide
+from jobmatch.candidates.upkeep import SeekerUpkeep, watch
 from jobmatch.db import migrate
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.embedding.sentence import load_embedder
@@ -80,9 +82,12 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         if index.snapshot is None:
             logger.warning("no search index to serve yet: /readyz answers 503 until `jobmatch reindex` has run once "
                            "(Kubernetes: kubectl create job --from=cronjob/jobmatch-reindex jobmatch-first-index)")
+        seekers = SeekerSide()
+        watch(session_factory, seekers, embedder=embedder)
+        index.follow(SeekerUpkeep(seekers, embedder=embedder))
         index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds)
         app.state.jobmatch = AppState(
-            settings=settings, engine=engine, session_factory=session_factory, embedder=embedder, index=index,
+            settings=settings, engine=engine, session_factory=session_factory, embedder=embedder, index=index, seekers=seekers,
         )
         try:
             yield

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from jobmatch.auth.context import AccessContext
 from jobmatch.auth.principal import Principal
 from jobmatch.auth.tokens import unauthorized
+from jobmatch.candidates.side import SeekerSide
 from jobmatch.embedding.base import Embedder
 from jobmatch.search.holder import IndexHolder
 from jobmatch.settings import Settings
@@ -59,6 +60,13 @@ def get_index(state: StateDep) -> IndexHolder:
 
 
 IndexDep = Annotated[IndexHolder, Depends(get_index)]
+
+
+def get_seeker_side(state: StateDep) -> SeekerSide:
+    return state.seekers
+
+
+SeekerSideDep = Annotated[SeekerSide, Depends(get_seeker_side)]
 
 
 def get_access(request: Request) -> AccessContext:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch.candidates.side import SeekerSide
 from jobmatch.embedding.base import Embedder
 from jobmatch.search.holder import IndexHolder
 from jobmatch.settings import Settings
@@ -19,3 +20,4 @@ class AppState:
     session_factory: sessionmaker[Session]
     embedder: Embedder
     index: IndexHolder
+    seekers: SeekerSide

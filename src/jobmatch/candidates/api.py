@@ -10,9 +10,8 @@ from jobmatch.auth.rules import Rule, access
 from jobmatch.auth.seekers import Purpose, stated_purpose
 from jobmatch.candidates import service
 from jobmatch.candidates.schemas import CandidatePage
-from jobmatch.deps import AccessDep, EmbedderDep, IndexDep, PrincipalDep, SessionDep, SettingsDep
+from jobmatch.deps import AccessDep, EmbedderDep, PrincipalDep, SeekerSideDep, SessionDep, SettingsDep
 from jobmatch.errors import InvalidRequest, NotFound, ServiceUnavailable
-from jobmatch.matching.api import current_snapshot
 
 router = APIRouter(prefix="/postings", tags=["candidates"])
 
@@ -21,7 +20,7 @@ router = APIRouter(prefix="/postings", tags=["candidates"])
             **access(Rule.CASEWORKER, errors=(NotFound, InvalidRequest, ServiceUnavailable)))
 def list_candidates(
     posting_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's id.")],
-    principal: PrincipalDep, session: SessionDep, index: IndexDep, embedder: EmbedderDep, access_context: AccessDep,
+    principal: PrincipalDep, session: SessionDep, seekers: SeekerSideDep, embedder: EmbedderDep, access_context: AccessDep,
     settings: SettingsDep,
     purpose: Purpose = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -34,8 +33,7 @@ def list_candidates(
     are considered. Each seeker shown is audited.
     """
     why = stated_purpose(purpose)
-    snapshot = current_snapshot(index)
     return service.candidates(
-        session, snapshot, posting_id=posting_id, principal=principal, embedder=embedder, pseudonyms=access_context.pseudonyms,
+        session, seekers, posting_id=posting_id, principal=principal, embedder=embedder, pseudonyms=access_context.pseudonyms,
         purpose=why, cursor=cursor, limit=min(limit, settings.max_page_size), language=language, cef=access_context.audit_cef,
     )

@@ -1,18 +1,21 @@
-"""Candidates for a posting: the matching engine in reverse, among the seekers the caller may find.
+"""Candidates for a posting: the matching engine in reverse, over the seeker side of the index.
 
-Each seeker is ranked by the very terms the posting would have in their own match list: their own constraints and
-importances, and their similarities calibrated against the whole corpus as in their list. The posting is measured in a
-corpus of its own (one row) that shares the served corpus's lexical model, so nothing is re-implemented here. The stay
-prior belongs to the posting, is the same for every candidate and so is left out (it cannot order them).
+The posting is measured in a corpus of its own (one row) that shares the served corpus's lexical model. Every seeker
+the caller may find is ranked by the terms the posting has in their own match list (their constraints, importances
+and calibrated similarities), as arrays over the seeker side (`reverse.rank`). Only the seekers on the page are read
+from the database; their terms are then put in words by the very code their own list uses, and `caseworker_refusal`
+has the last word on each. The stay prior belongs to the posting, is the same for every candidate and is left out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,23 +23,27 @@ from jobmatch import cursors
 from jobmatch.audit import service as audit
 from jobmatch.audit.schemas import Action
 from jobmatch.auth.principal import Principal
-from jobmatch.candidates import repository
+from jobmatch.auth.seekers import caseworker_refusal
+from jobmatch.candidates import repository, reverse
+from jobmatch.candidates.facts import searchable, state_key
 from jobmatch.candidates.schemas import CandidateItem, CandidatePage
-from jobmatch.db.tables import PostingRow
+from jobmatch.candidates.side import SeekerSide, SeekerView
+from jobmatch.db.tables import PostingRow, SeekerRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.texts import posting_text, seeker_text
-from jobmatch.errors import NotFound
+from jobmatch.errors import NotFound, ServiceUnavailable
 from jobmatch.fairness import exposures
 from jobmatch.feedback import repository as feedback_repository
+from jobmatch.geo.service import GeoResolver
 from jobmatch.matching.explanations import components_out
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import skill_stems
 from jobmatch.matching.formula import Scored, scored, summary_reasons
-from jobmatch.matching.measure import Query, context, measure
+from jobmatch.matching.measure import Calibrated, Calibration, Query, context, measure
 from jobmatch.matching.ranking import order_of
 from jobmatch.matching.schemas import Words
-from jobmatch.matching.service import wherever
+from jobmatch.matching.service import wherever_with
 from jobmatch.matching.voice import third_person
 from jobmatch.matching.weights import effective_importances, fit_model
 from jobmatch.postings.repository import loadable
@@ -49,13 +56,20 @@ from jobmatch.search.snapshot import IndexSnapshot
 from jobmatch.search.sync import facts_for
 from jobmatch.seekers.service import to_profile
 
+CURSOR_KIND = "c"
+RETRY_AFTER_SECONDS = 5
 
-@dataclass(frozen=True)
+
+@dataclass
 class CandidateRanking:
+    """Every seeker row for whom the posting fits, best first, as the caller may see them at one generation."""
+
+    key: str
+    generation: int
     index_version: str
     posting_id: int
     considered: int
-    ranked: list[tuple[uuid.UUID, Scored]]
+    rows: npt.NDArray[np.int64]
 
 
 def _posting_corpus(session: Session, snapshot: IndexSnapshot, *, posting_id: int, embedder: Embedder) -> Corpus:
@@ -69,70 +83,121 @@ def _posting_corpus(session: Session, snapshot: IndexSnapshot, *, posting_id: in
     return corpus
 
 
+def ranking_key(principal: Principal, posting: Corpus, index_version: str, dismissed: set[uuid.UUID]) -> str:
+    """What a ranking depends on besides the seeker side: the caller's scope, the posting as it is, the version, dismissals."""
+    scope = f"{principal.issuer}\x00{principal.subject}\x00{sorted(principal.units)}\x00{principal.protected_access}"
+    posting_state = sorted(posting.hash_of.items())
+    return hashlib.sha256(f"{scope}\x00{posting_state}\x00{index_version}\x00{sorted(map(str, dismissed))}".encode()).hexdigest()
+
+
 def rank_candidates(
-    session: Session, snapshot: IndexSnapshot, *, posting_id: int, principal: Principal, embedder: Embedder,
+    view: SeekerView, posting: Corpus, *, posting_id: int, principal: Principal, dismissed: set[uuid.UUID],
 ) -> CandidateRanking:
     """Every findable, visible seeker who passes their own constraints for the posting and for whom it fits, best first."""
-    single = _posting_corpus(session, snapshot, posting_id=posting_id, embedder=embedder)
-    rows = repository.findable_for(session, principal)
+    snapshot = view.tuned.snapshot
+    dismissed_rows = np.zeros(view.n, dtype=bool)
+    for seeker_id in dismissed:
+        row = view.side.row_of.get(seeker_id)
+        if row is not None and row < view.n:
+            dismissed_rows[row] = True
+    ranked = reverse.rank(view, posting, principal=principal, dismissed=dismissed_rows, model=fit_model(), now=time.time())
+    return CandidateRanking(ranking_key(principal, posting, snapshot.version, dismissed), view.generation, snapshot.version, posting_id,
+                            ranked.considered, ranked.rows)
+
+
+def _calibrated(view: SeekerView, row: SeekerRow) -> Calibrated | None:
+    """The seeker's calibrations as the side tuned them, when the side holds the row as it is now."""
+    at = view.side.row_of.get(row.id)
+    if at is None or at >= view.n or view.side.key_of.get(row.id) != state_key(row):
+        return None
+    return (Calibration(float(view.tuned_column("semantic_mean")[at]), float(view.tuned_column("semantic_spread")[at])),
+            Calibration(float(view.tuned_column("lexical_mean")[at]), float(view.tuned_column("lexical_spread")[at])),
+            Calibration(float(view.tuned_column("described_mean")[at]), float(view.tuned_column("described_spread")[at])))
+
+
+def page_scores(
+    session: Session, view: SeekerView, posting: Corpus, *, seeker_ids: list[uuid.UUID], principal: Principal, embedder: Embedder,
+) -> list[tuple[uuid.UUID, Scored]]:
+    """The page's seekers as the database holds them now, each scored exactly as in their own list; refused ones left out."""
+    by_id = {row.id: row for row in repository.rows_of(session, seeker_ids)}
+    rows = [by_id[seeker_id] for seeker_id in seeker_ids
+            if seeker_id in by_id and searchable(by_id[seeker_id]) and caseworker_refusal(principal, by_id[seeker_id]) is None]
     if not rows:
-        return CandidateRanking(snapshot.version, posting_id, 0, [])
+        return []
     profiles = [to_profile(row) for row in rows]
+    resolver = GeoResolver.load(session, wishes=[wish for profile in profiles for wish in profile.wishes.locations])
     vectors = vector_store.embed(session, embedder=embedder, texts=[seeker_text(profile) for profile in profiles], kind="query")
-    dismissed = feedback_repository.seekers_who_dismissed(session, posting_id=posting_id, seeker_ids=[row.id for row in rows])
-    model = fit_model()
-    now = time.time()
-    ranked: list[tuple[uuid.UUID, Scored]] = []
-    only_row = np.zeros(1, dtype=np.int64)
+    model, now, only_row = fit_model(), time.time(), np.zeros(1, dtype=np.int64)
+    found = []
     for row, profile, vector in zip(rows, profiles, vectors, strict=True):
         query = Query(
             profile=profile, vector=vector, terms=seeker_terms(profile), importances=effective_importances(profile.stay_factors),
-            filters=MatchFilters(), dismissed=frozenset({posting_id}) if row.id in dismissed else frozenset(),
-            where=wherever(session, profile), skills=skill_stems(profile.skills), use_prior=False,
-            has_text=bool(seeker_text(profile).strip()),
+            filters=MatchFilters(), dismissed=frozenset(), where=wherever_with(resolver, profile), skills=skill_stems(profile.skills),
+            use_prior=False, has_text=bool(seeker_text(profile).strip()),
         )
-        ctx = context(single, query, model=model, now=now, reference=snapshot.corpus)
+        ctx = context(posting, query, model=model, now=now, reference=view.tuned.snapshot.corpus, calibrated=_calibrated(view, row))
         if ctx.removed[0]:
-            continue  # the seeker's own hard constraints: they would never see this posting
+            continue  # changed since the side last read them: their own constraints remove the posting now
         measured = measure(ctx, only_row)
         strong, _, order, _ = order_of(ctx, measured, model)
         if len(order):
-            ranked.append((row.id, scored(ctx, measured, 0, strong=bool(strong[0]))))
-    ranked.sort(key=lambda pair: (not pair[1].strong, -pair[1].score, str(pair[0])))
-    return CandidateRanking(snapshot.version, posting_id, len(rows), ranked)
+            found.append((row.id, scored(ctx, measured, 0, strong=bool(strong[0]))))
+    return found
 
 
-def encode_cursor(offset: int) -> str:
-    return cursors.encode("c", offset)
+def encode_cursor(offset: int, ranking: CandidateRanking) -> str:
+    return cursors.encode_bound(CURSOR_KIND, offset, binding=f"{ranking.key[:16]}.{ranking.generation}")
 
 
-def decode_cursor(cursor: str | None) -> int:
-    return cursors.decode("c", cursor) or 0
+def decode_cursor(cursor: str | None, *, key: str) -> tuple[int, int | None]:
+    """The offset and side generation a cursor holds; a cursor of another caller, posting or version starts over."""
+    decoded = cursors.decode_bound(CURSOR_KIND, cursor)
+    if decoded is None:
+        return 0, None
+    offset, binding = decoded
+    token, _, generation = binding.partition(".")
+    if token != key[:16] or not generation.isdigit():
+        return 0, None
+    return offset, int(generation)
 
 
-def candidate_page(ranking: CandidateRanking, *, cursor: str | None, limit: int, language: str) -> CandidatePage:
-    offset = decode_cursor(cursor)
-    window = ranking.ranked[offset : offset + limit]
-    items = [
-        CandidateItem(seeker_id=seeker_id, rank=offset + position, score=scored.score,
-                      summary_reasons=[third_person(reason, language) for reason in summary_reasons(scored, language=language)],
-                      components=[component.model_copy(update={"why": Words(no=third_person(component.why.no, "no"),
-                                                                            en=third_person(component.why.en, "en"))})
-                                  for component in components_out(scored)])
-        for position, (seeker_id, scored) in enumerate(window, start=1)
-    ]
-    more = offset + limit < len(ranking.ranked)
-    return CandidatePage(posting_id=ranking.posting_id, index_version=ranking.index_version, considered=ranking.considered,
-                         total=len(ranking.ranked), items=items, next_cursor=encode_cursor(offset + limit) if more else None)
+def item_of(seeker_id: uuid.UUID, scored_item: Scored, *, rank: int, language: str) -> CandidateItem:
+    return CandidateItem(
+        seeker_id=seeker_id, rank=rank, score=scored_item.score,
+        summary_reasons=[third_person(reason, language) for reason in summary_reasons(scored_item, language=language)],
+        components=[component.model_copy(update={"why": Words(no=third_person(component.why.no, "no"),
+                                                              en=third_person(component.why.en, "en"))})
+                    for component in components_out(scored_item)],
+    )
 
 
 def candidates(
-    session: Session, snapshot: IndexSnapshot, *, posting_id: int, principal: Principal, embedder: Embedder, pseudonyms: Pseudonyms,
+    session: Session, side: SeekerSide, *, posting_id: int, principal: Principal, embedder: Embedder, pseudonyms: Pseudonyms,
     purpose: str | None, cursor: str | None, limit: int, language: str, cef: bool = True,
 ) -> CandidatePage:
     """One page of candidates; every seeker on it is audited as read by the caller and logged as exposed."""
-    ranking = rank_candidates(session, snapshot, posting_id=posting_id, principal=principal, embedder=embedder)
-    page = candidate_page(ranking, cursor=cursor, limit=limit, language=language)
+    view = side.view()
+    if view is None:
+        raise ServiceUnavailable("candidate search is still reading the seekers", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    snapshot = view.tuned.snapshot
+    posting = _posting_corpus(session, snapshot, posting_id=posting_id, embedder=embedder)
+    dismissed = feedback_repository.seekers_who_dismissed(session, posting_id=posting_id)
+    key = ranking_key(principal, posting, snapshot.version, dismissed)
+    offset, generation = decode_cursor(cursor, key=key)
+    cache = side.rankings
+    ranking: CandidateRanking | None = cache.get(key, generation) if generation is not None else None
+    if ranking is None:
+        ranking = cache.get(key, view.generation)
+    if ranking is None:
+        ranking = rank_candidates(view, posting, posting_id=posting_id, principal=principal, dismissed=dismissed)
+        cache.put(ranking)
+    window = [view.seeker_id(int(row)) for row in ranking.rows[offset : offset + limit]]
+    shown = page_scores(session, view, posting, seeker_ids=window, principal=principal, embedder=embedder)
+    ranks = {seeker_id: offset + position for position, seeker_id in enumerate(window, start=1)}
+    items = [item_of(seeker_id, scored_item, rank=ranks[seeker_id], language=language) for seeker_id, scored_item in shown]
+    more = offset + limit < len(ranking.rows)
+    page = CandidatePage(posting_id=posting_id, index_version=ranking.index_version, considered=ranking.considered,
+                         total=len(ranking.rows), items=items, next_cursor=encode_cursor(offset + limit, ranking) if more else None)
     for item in page.items:
         audit.record(session, principal, seeker_ref=pseudonyms.seeker(item.seeker_id), action=Action.READ_MATCHES, purpose=purpose,
                      posting_id=posting_id, cef=cef)

@@ -129,6 +129,8 @@ class SeekerRow(TimestampMixin, Base):
     # The seeker's own switch for the learned stay prior in their matches (`SeekerIn.use_stay_prior`).
     use_stay_prior: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
+    __table_args__ = (Index("ix_seekers_updated_at_id", "updated_at", "id"),)  # candidate search's seeker change feed
+
 
 class AuditRow(Base):
     """Who saw (or was refused) whose data, what, when and why. The seeker is only ever a pseudonym (HMAC)."""

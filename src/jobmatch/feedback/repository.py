@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,10 +37,9 @@ def dismissed_posting_ids(session: Session, *, seeker_id: uuid.UUID) -> frozense
     return frozenset(session.scalars(statement))
 
 
-def seekers_who_dismissed(session: Session, *, posting_id: int, seeker_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+def seekers_who_dismissed(session: Session, *, posting_id: int) -> set[uuid.UUID]:
     statement = select(SeekerEventRow.seeker_id).where(
         SeekerEventRow.posting_id == posting_id, SeekerEventRow.kind == EventKind.DISMISSED.value,
-        SeekerEventRow.seeker_id.in_(list(seeker_ids)),
     )
     return set(session.scalars(statement))
 

@@ -116,25 +116,34 @@ def skill_weight(skill: SeekerSkill) -> float:
     return skill.level / 5 * (SKILL_WANTS_TO_USE if skill.wants_to_use else SKILL_DOES_NOT_WANT_TO_USE)
 
 
-def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray) -> npt.NDArray[np.bool_]:
-    """(rows × skills): a skill is found when each of its words starts some word of the posting."""
-    found = np.zeros((len(rows), len(wanted.skills)), dtype=bool)
+def stems_found(corpus: Corpus, n: int, stems: list[str], rows: RowArray) -> npt.NDArray[np.bool_]:
+    """(rows × stems): whether each stem starts some word of the posting."""
+    present = np.zeros((len(rows), len(stems)), dtype=bool)
     word_rows = corpus.sparse.get("word_rows")
-    distinct = sorted({s for stems in wanted.stems for s in stems})
-    if not distinct or word_rows is None or not len(rows):
-        return found
+    if not stems or word_rows is None or not len(rows):
+        return present
     vocab = corpus.vocabs["words"]
     cols: list[int] = []
     owners: list[int] = []
-    for position, prefix in enumerate(distinct):
+    for position, prefix in enumerate(stems):
         for col in vocab.prefixed(prefix):
             cols.append(col)
             owners.append(position)
     if not cols:
-        return found
-    mapping = np.zeros((len(cols), len(distinct)), dtype=np.float32)
+        return present
+    mapping = np.zeros((len(cols), len(stems)), dtype=np.float32)
     mapping[np.arange(len(cols)), owners] = 1.0
-    present = word_rows.accumulate(np.asarray(cols, dtype=np.int64), mapping, n)[rows] > 0
+    found: npt.NDArray[np.bool_] = word_rows.accumulate(np.asarray(cols, dtype=np.int64), mapping, n)[rows] > 0
+    return found
+
+
+def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray) -> npt.NDArray[np.bool_]:
+    """(rows × skills): a skill is found when each of its words starts some word of the posting."""
+    found = np.zeros((len(rows), len(wanted.skills)), dtype=bool)
+    distinct = sorted({s for stems in wanted.stems for s in stems})
+    present = stems_found(corpus, n, distinct, rows)
+    if not present.any():
+        return found
     for index, stems in enumerate(wanted.stems):
         if stems:
             found[:, index] = present[:, [distinct.index(s) for s in stems]].all(axis=1)

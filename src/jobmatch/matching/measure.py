@@ -8,6 +8,7 @@ score's terms, as arrays. The list, the explanation and the relaxation counts al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ from jobmatch.matching.rules import Eligibility, eligibility
 from jobmatch.matching.stay import StayArrays, Wherever, stay_arrays
 from jobmatch.matching.weights import FIT_FEATURES, STAY_PRIOR_WEIGHT, FitModel, stay_weight
 from jobmatch.search.corpus import Corpus, CorpusView
+from jobmatch.search.dense import inner_products
 from jobmatch.seekers.schemas import SeekerIn
 from jobmatch.vocab import Importance, StayFactor
 
@@ -34,8 +36,13 @@ class Calibration:
     spread: float
 
     def z(self, values: FloatArray, clip: tuple[float, float]) -> FloatArray:
-        scaled: FloatArray = np.clip((values - self.mean) / self.spread, *clip).astype(np.float32)
-        return scaled
+        return zscore(values, np.float32(self.mean), np.float32(self.spread), clip)
+
+
+def zscore(values: FloatArray, mean: FloatArray | np.float32, spread: FloatArray | np.float32, clip: tuple[float, float]) -> FloatArray:
+    """Similarities on the query's own scale: (value − mean) ÷ spread, clipped; one query or one per row."""
+    scaled: FloatArray = np.clip((values - mean) / spread, *clip).astype(np.float32)
+    return scaled
 
 
 @dataclass(frozen=True)
@@ -104,17 +111,22 @@ def _calibration(values: FloatArray, name: str) -> Calibration:
     return Calibration(float(values.mean()), max(float(values.std()), MIN_SPREAD[name]))
 
 
-@dataclass(frozen=True)
-class Calibrations:
-    """A query's z-score calibrations against a corpus's calibration sample, one per similarity."""
+Calibrated = tuple[Calibration, Calibration, Calibration]
+"""A query's semantic, lexical and described-occupation calibrations."""
 
-    semantic: Calibration
-    lexical: Calibration
-    described: Calibration
+
+def code_similarities(corpus: Corpus, vector: FloatArray) -> tuple[FloatArray, BoolArray]:
+    """The query's similarity to each occupation's centroid in this corpus, and which occupations have one."""
+    centroids = corpus.occupation_centroids()
+    known: BoolArray = np.einsum("ij,ij->i", centroids, centroids) > 0
+    similarities = np.zeros(len(centroids), dtype=np.float32)
+    if known.any():
+        similarities[known] = inner_products(centroids[known], vector)
+    return similarities, known
 
 
 def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus) -> FloatArray:
-    """Per row: the mean similarity of the seeker's vector to the centroids of the row's occupations in `reference`.
+    """Per row: the mean similarity of the seeker's vector to the centroids, in `reference`, of the row's occupations.
 
     A seeker who writes about wiring houses is close to the centroid of electricians' ads wherever a particular ad is
     and whatever else it says; a kindergarten ad in the seeker's own town is not, however many words it shares.
@@ -122,56 +134,58 @@ def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus
     rows = corpus.sparse.get("occupation_rows")
     if rows is None or not query.has_text:
         return np.full(n, np.nan, dtype=np.float32)
-    centroids = reference.occupation_centroids()
+    similarities, known = code_similarities(reference, query.vector)
     terms = corpus.vocabs["occupations"].terms
-    if reference is corpus:
-        at = np.arange(min(len(terms), len(centroids)), dtype=np.int64)
-        cols = at
-    else:
-        pairs = [(col, reference.vocabs["occupations"].get(term)) for col, term in enumerate(terms)]
-        cols = np.asarray([col for col, ref in pairs if ref is not None and ref < len(centroids)], dtype=np.int64)
-        at = np.asarray([ref for _, ref in pairs if ref is not None and ref < len(centroids)], dtype=np.int64)
-    chosen = centroids[at]
-    known = np.einsum("ij,ij->i", chosen, chosen) > 0
     weights = np.zeros((len(terms), 2), dtype=np.float32)
-    weights[cols, 0] = np.where(known, chosen @ query.vector, 0.0)
-    weights[cols, 1] = known
+    for col, term in enumerate(terms):
+        at = col if reference is corpus else reference.vocabs["occupations"].get(term)
+        if at is not None and at < len(known) and known[at]:
+            weights[col] = (similarities[at], 1.0)
     totals = rows.product(weights, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         described: FloatArray = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
     return described
 
 
-def calibrations(corpus: Corpus, query: Query, described: FloatArray | None = None) -> Calibrations:
-    """The query's similarities to the corpus's calibration sample: the z-scores' mean and spread.
+def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str) -> Calibrated:
+    """A query's similarities to the corpus's calibration sample (semantic, lexical) and to its occupations' centroids
+    (described): the z-scores' mean and spread."""
+    queries = corpus.lexical_model.transform([terms if terms.strip() else ""])
+    return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries)[0]
 
-    `described` passes the query's described-occupation values over the corpus's rows when they were computed already.
+
+def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any) -> list[Calibrated]:
+    """`calibrations` of many queries at once (their vectors, and their lexical rows as `LexicalModel.transform` gives them).
+
+    Each query's calibration is the same to the last bit as when it is computed alone: the similarities are
+    `inner_products`, and the sparse product sums each sample row's terms in the row's own order.
     """
-    rows, vectors, lexical_rows = corpus.calibration_sample()
-    if not len(rows):
-        return Calibrations(Calibration(0.0, 1.0), Calibration(0.0, 1.0), Calibration(0.0, 1.0))
-    semantic = vectors @ query.vector
-    lexical = np.zeros(len(rows), dtype=np.float32)
-    if query.terms.strip() and lexical_rows is not None:
-        cols, weights = corpus.lexical_model.query(query.terms)
-        dense_query = np.zeros(lexical_rows.shape[1], dtype=np.float32)
-        inside = cols < len(dense_query)
-        dense_query[cols[inside]] = weights[inside]
-        lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32).ravel()
-    if described is None:
-        described = described_occupation(corpus, corpus.view().n, query, corpus)
-    return Calibrations(_calibration(semantic, "semantic"), _calibration(lexical, "lexical"),
-                        _calibration(described[rows], "described"))
+    rows, sample_vectors, lexical_rows = corpus.calibration_sample()
+    lexical = np.zeros((len(rows), len(vectors)), dtype=np.float32)
+    if len(rows) and lexical_rows is not None and queries.nnz:
+        width = min(int(lexical_rows.shape[1]), int(queries.shape[1]))
+        lexical = np.asarray((lexical_rows[:, :width] @ queries[:, :width].T).toarray(), dtype=np.float32)
+    found: list[Calibrated] = []
+    for j, vector in enumerate(vectors):
+        similarities, known = code_similarities(corpus, vector)
+        described = _calibration(similarities[known], "described")
+        if not len(rows):
+            found.append((Calibration(0.0, 1.0), Calibration(0.0, 1.0), described))
+            continue
+        found.append((_calibration(inner_products(sample_vectors, vector), "semantic"),
+                      _calibration(np.ascontiguousarray(lexical[:, j]), "lexical"), described))
+    return found
 
 
 def context(
-    corpus: Corpus, query: Query, *, model: FitModel, now: float, reference: Corpus | None = None,
+    corpus: Corpus, query: Query, *, model: FitModel, now: float, reference: Corpus | None = None, calibrated: Calibrated | None = None,
 ) -> Context:
-    """One request's view; `reference` is the served corpus when `corpus` is not (candidate search's one-posting corpus):
-    similarities are calibrated, and occupations described, against it."""
+    """One request's view. `reference` is the served corpus when `corpus` is not (candidate search's one-posting corpus):
+    similarities are calibrated, and occupations described, against it; `calibrated` passes calibrations computed before
+    (candidate search keeps each seeker's)."""
+    reference = reference or corpus
     view = corpus.view()
     n = view.n
-    reference = reference or corpus
     stay = stay_arrays(corpus, n, query.profile, query.where)
     rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
                         dismissed=query.dismissed, now=now)
@@ -179,13 +193,13 @@ def context(
     if query.terms.strip() and "lexical_rows" in corpus.sparse:
         cols, weights = corpus.lexical_model.query(query.terms)
         lexical = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
-    described = described_occupation(corpus, n, query, reference)
-    calibrated = calibrations(reference, query, described if reference is corpus else None)
+    semantic_calibration, lexical_calibration, described_calibration = calibrated or calibrations(
+        reference, vector=query.vector, terms=query.terms)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=rules.removed(n),
-        occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical, described=described,
-        semantic_calibration=calibrated.semantic, lexical_calibration=calibrated.lexical,
-        described_calibration=calibrated.described,
+        occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical,
+        described=described_occupation(corpus, n, query, reference),
+        semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration, described_calibration=described_calibration,
     )
 
 

@@ -7,6 +7,7 @@ considers, and the explanation of a removed posting names every rule that is tru
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -115,26 +116,48 @@ def keyword_mask(corpus: Corpus, n: int, keyword: str) -> BoolArray:
     return mask | _employer_among(corpus, employers, named)
 
 
-def not_for_me(eligibility: Eligibility, corpus: Corpus, n: int, profile: SeekerIn) -> None:
+class Exclusion(NamedTuple):
+    """One thing a seeker marked as not for them: an occupation (`system:code`), an employer or a keyword."""
+
+    kind: str
+    value: str
+
+
+def exclusions(profile: SeekerIn) -> list[tuple[Exclusion, Rule]]:
+    """The seeker's `not_for_me` entries, each with the rule that names it."""
     excluded = profile.not_for_me
-    vocab = corpus.vocabs["occupations"].terms
+    found: list[tuple[Exclusion, Rule]] = []
     for occupation in excluded.occupations:
-        prefix = f"{occupation.system.value}:{occupation.code.strip()}"
-        cols = [col for col, key in enumerate(vocab) if key.startswith(prefix)]
         label = occupation.label or occupation.code
-        rule = Rule("not_for_me.occupation", f"Yrket {label} er «ikke for meg».", f"You marked the occupation {label} as not for you.")
-        eligibility.add(rule, _rows_with(corpus, "occupation_rows", cols, n))
-    employers = corpus.column("employer", n)
+        found.append((Exclusion("occupation", f"{occupation.system.value}:{occupation.code.strip()}"),
+                      Rule("not_for_me.occupation", f"Yrket {label} er «ikke for meg».",
+                           f"You marked the occupation {label} as not for you.")))
     for name in excluded.employers:
-        wanted = " ".join(fold(name).split())
-        if not wanted:
-            continue
-        ids = [i for i, key in enumerate(corpus.vocabs["employers"].terms) if key == wanted or wanted in key]
-        rule = Rule("not_for_me.employer", f"Arbeidsgiveren {name} er «ikke for meg».", f"You marked the employer {name} as not for you.")
-        eligibility.add(rule, _employer_among(corpus, employers, ids))
+        found.append((Exclusion("employer", " ".join(fold(name).split())),
+                      Rule("not_for_me.employer", f"Arbeidsgiveren {name} er «ikke for meg».",
+                           f"You marked the employer {name} as not for you.")))
     for keyword in excluded.keywords:
-        eligibility.add(Rule("not_for_me.keyword", f"Annonsen nevner «{keyword}», som du har sagt nei til.",
-                             f"The ad mentions “{keyword}”, which you marked as not for you."), keyword_mask(corpus, n, keyword))
+        found.append((Exclusion("keyword", keyword), Rule("not_for_me.keyword", f"Annonsen nevner «{keyword}», som du har sagt nei til.",
+                                                          f"The ad mentions “{keyword}”, which you marked as not for you.")))
+    return found
+
+
+def excluded_rows(corpus: Corpus, n: int, exclusion: Exclusion) -> BoolArray:
+    """The rows one `not_for_me` entry removes."""
+    if exclusion.kind == "occupation":
+        cols = [col for col, key in enumerate(corpus.vocabs["occupations"].terms) if key.startswith(exclusion.value)]
+        return _rows_with(corpus, "occupation_rows", cols, n)
+    if exclusion.kind == "employer":
+        if not exclusion.value:
+            return np.zeros(n, dtype=bool)
+        ids = [i for i, key in enumerate(corpus.vocabs["employers"].terms) if key == exclusion.value or exclusion.value in key]
+        return np.isin(corpus.column("employer", n), ids)
+    return keyword_mask(corpus, n, exclusion.value)
+
+
+def not_for_me(eligibility: Eligibility, corpus: Corpus, n: int, profile: SeekerIn) -> None:
+    for exclusion, rule in exclusions(profile):
+        eligibility.add(rule, excluded_rows(corpus, n, exclusion))
 
 
 def must(eligibility: Eligibility, stay: StayArrays, importances: dict[StayFactor, Importance]) -> None:

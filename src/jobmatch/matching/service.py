@@ -50,9 +50,14 @@ def seeker_vector(session: Session, *, embedder: Embedder, profile: SeekerIn) ->
 def wherever(session: Session, profile: SeekerIn) -> Wherever:
     """The seeker's wished places, resolved to points."""
     wishes = profile.wishes.locations
+    return wherever_with(GeoResolver.load(session, wishes=wishes) if wishes else GeoResolver(postal_codes={}, municipalities={}), profile)
+
+
+def wherever_with(resolver: GeoResolver, profile: SeekerIn) -> Wherever:
+    """The seeker's wished places, resolved by a resolver that knows them (one lookup serves many seekers)."""
+    wishes = profile.wishes.locations
     if not wishes:
         return Wherever((), stated=False, first_limit_km=default_commute_limit(None))
-    resolver = GeoResolver.load(session, wishes=wishes)
     points = []
     unresolved = []
     for wish in wishes:

@@ -7,6 +7,7 @@ same raw value and status, so the list, the explanation and the hard constraints
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,11 +84,11 @@ class StayArrays:
     """Best distance ÷ limit per row (NaN when unknown): what relaxing the commute would add is read from it."""
 
 
-def haversine(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:
-    """Great-circle km from one point to many."""
-    phi, lam = math.radians(lat), math.radians(lon)
+def haversine(lat: float | FloatArray, lon: float | FloatArray, lats: FloatArray, lons: FloatArray) -> FloatArray:
+    """Great-circle km between points, element by element (either side may be one point)."""
+    phi, lam = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, dtype=np.float64))
     phis, lams = np.radians(lats.astype(np.float64)), np.radians(lons.astype(np.float64))
-    h = np.sin((phis - phi) / 2) ** 2 + math.cos(phi) * np.cos(phis) * np.sin((lams - lam) / 2) ** 2
+    h = np.sin((phis - phi) / 2) ** 2 + np.cos(phi) * np.cos(phis) * np.sin((lams - lam) / 2) ** 2
     distance: FloatArray = (2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))).astype(np.float32)
     return distance
 
@@ -99,7 +100,7 @@ FAR_RATIO = 2.0
 def _ratios(wish: WishPoint, lats: FloatArray, lons: FloatArray) -> FloatArray:
     """distance ÷ limit; exact up to FAR_RATIO, beyond it a lower bound (the north-south distance alone)."""
     lower: FloatArray = (EARTH_RADIUS_KM * np.abs(np.radians(lats) - np.float32(math.radians(wish.lat))) / wish.max_km).astype(np.float32)
-    near = np.flatnonzero(lower <= FAR_RATIO)
+    near = np.flatnonzero(lower <= FAR_RATIO * 1.01)  # a margin for float32 rounding: beyond it the rule reads -1 either way
     lower[near] = haversine(wish.lat, wish.lon, lats[near], lons[near]) / wish.max_km
     return lower
 
@@ -119,94 +120,110 @@ def commute_ratios(corpus: Corpus, n: int, where: Wherever) -> FloatArray:
     return best
 
 
-def _fill(n: int, raw: float, status: int) -> tuple[FloatArray, StatusArray]:
-    return np.full(n, raw, dtype=np.float32), np.full(n, status, dtype=np.int8)
+def commute_terms(ratio: FloatArray, stated: npt.ArrayLike, fully_remote: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
+    """The commute rule from distance ÷ limit: within the limit is met, beyond it unmet; a fully remote job always meets it."""
+    ratio, stated_, remote = np.broadcast_arrays(np.asarray(ratio, dtype=np.float32), np.asarray(stated, dtype=bool),
+                                                 np.asarray(fully_remote, dtype=bool))
+    within = ratio <= 1
+    raw = np.where(within, 1.0 - 0.5 * ratio, np.maximum(-1.0, 0.5 - 1.5 * (ratio - 1))).astype(np.float32)
+    status = np.where(within, MET, UNMET).astype(np.int8)
+    status[np.isnan(ratio)] = UNKNOWN
+    raw[~stated_], status[~stated_] = np.nan, NOT_APPLICABLE
+    raw[remote], status[remote] = 1.0, MET
+    return raw, status
 
 
-def _choice(n: int, code: npt.NDArray[np.int8], wished: set[int] | None) -> tuple[FloatArray, StatusArray]:
-    """Met when the posting's code is among the wished ones, unmet otherwise, unknown when it does not say."""
-    if wished is None:
-        return _fill(n, math.nan, NOT_APPLICABLE)
-    known = code > 0
-    table = np.zeros(max(256, max(wished) + 1), dtype=bool)
-    table[list(wished)] = True
-    met = table[code.astype(np.uint8)] & known
+def choice_terms(code: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
+    """Met when the posting's code is among the wished ones (a bit per code), unmet otherwise, unknown when it does not say.
+
+    `wished` 0 is no wish at all: not applicable.
+    """
+    codes, bits = np.broadcast_arrays(np.asarray(code, dtype=np.int64), np.asarray(wished, dtype=np.int64))
+    known = codes > 0
+    met = ((bits >> np.maximum(codes, 0)) & 1).astype(bool) & known
     raw = np.where(met, 1.0, -1.0).astype(np.float32)
     raw[~known] = np.nan
     status = np.where(met, MET, UNMET).astype(np.int8)
     status[~known] = UNKNOWN
+    none = bits == 0
+    raw[none], status[none] = np.nan, NOT_APPLICABLE
     return raw, status
 
 
-def stay_arrays(corpus: Corpus, n: int, profile: SeekerIn, where: Wherever) -> StayArrays:
-    wishes = profile.wishes
-    raw: dict[StayFactor, FloatArray] = {}
-    status: dict[StayFactor, StatusArray] = {}
-
-    ratio = commute_ratios(corpus, n, where)
-    remote_code = corpus.column("remote", n)
-    if not where.stated:
-        raw[StayFactor.COMMUTE], status[StayFactor.COMMUTE] = _fill(n, math.nan, NOT_APPLICABLE)
-    else:
-        within = ratio <= 1
-        commute_raw = np.where(within, 1.0 - 0.5 * ratio, np.maximum(-1.0, 0.5 - 1.5 * (ratio - 1))).astype(np.float32)
-        commute_status = np.where(within, MET, UNMET).astype(np.int8)
-        commute_status[np.isnan(ratio)] = UNKNOWN
-        raw[StayFactor.COMMUTE], status[StayFactor.COMMUTE] = commute_raw, commute_status
-    fully_remote = remote_code == enum_code(Remote.REMOTE, REMOTES)
-    raw[StayFactor.COMMUTE][fully_remote] = 1.0
-    status[StayFactor.COMMUTE][fully_remote] = MET
-
-    engagement = corpus.column("engagement", n)
-    permanent = enum_code(EngagementType.PERMANENT, ENGAGEMENTS)
-    raw[StayFactor.PERMANENT], status[StayFactor.PERMANENT] = _choice(n, engagement, {permanent})
-
-    extent_wish = {enum_code(wishes.extent, EXTENTS)} if wishes.extent is not None else None
-    raw[StayFactor.EXTENT], status[StayFactor.EXTENT] = _choice(n, corpus.column("extent", n), extent_wish)
-
-    remote_wish = {enum_code(r, REMOTES) for r in wishes.remote} or None
-    raw[StayFactor.REMOTE], status[StayFactor.REMOTE] = _choice(n, remote_code, remote_wish)
-
-    sector_wish = {enum_code(s, SECTORS) for s in wishes.sectors} or None
-    raw[StayFactor.SECTOR], status[StayFactor.SECTOR] = _choice(n, corpus.column("sector", n), sector_wish)
-
-    raw[StayFactor.WORK_HOURS], status[StayFactor.WORK_HOURS] = _hours(corpus.column("hours", n), wishes.work_hours)
-    raw[StayFactor.SALARY], status[StayFactor.SALARY] = _salary(corpus, n, wishes.min_salary_nok)
-    return StayArrays(raw, status, ratio)
+def code_bits(codes: Iterable[int]) -> int:
+    """The wished codes as one bitmask for `choice_terms` (0: no wish)."""
+    bits = 0
+    for code in codes:
+        bits |= 1 << code
+    return bits
 
 
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
 
 
-def _hours(hours: npt.NDArray[np.uint8], wished_hours: list[WorkHours]) -> tuple[FloatArray, StatusArray]:
-    n = len(hours)
-    if not wished_hours:
-        return _fill(n, math.nan, NOT_APPLICABLE)
-    wished = hours_mask(wished_hours)
-    total = _POPCOUNT[hours].astype(np.float32)
-    outside = _POPCOUNT[hours & ~np.uint8(wished)].astype(np.float32)
+def hours_terms(hours: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
+    """The share of the posting's hours inside the wished ones (`hours_mask` bits; 0 wished: no wish)."""
+    offered, bits = np.broadcast_arrays(np.asarray(hours, dtype=np.int64), np.asarray(wished, dtype=np.int64))
+    total = _POPCOUNT[offered & 0xFF].astype(np.float32)
+    outside = _POPCOUNT[offered & ~bits & 0xFF].astype(np.float32)
     share = np.where(total > 0, 1 - outside / np.maximum(total, 1), 0).astype(np.float32)
     raw = np.where(outside == 0, 1.0, 2 * share - 1).astype(np.float32)
     status = np.where(outside == 0, MET, np.where(share > 0, PARTLY, UNMET)).astype(np.int8)
     raw[total == 0] = np.nan
     status[total == 0] = UNKNOWN
+    none = bits == 0
+    raw[none], status[none] = np.nan, NOT_APPLICABLE
     return raw, status
 
 
-def _salary(corpus: Corpus, n: int, wanted: int | None) -> tuple[FloatArray, StatusArray]:
-    kind, yearly = corpus.column("salary_kind", n), corpus.column("salary", n)
-    raw = np.full(n, np.nan, dtype=np.float32)
-    status = np.full(n, UNKNOWN, dtype=np.int8)
-    stated = (kind == SalaryKind.AMOUNT) | (kind == SalaryKind.GRADE)
+def salary_terms(kind: npt.ArrayLike, yearly: npt.ArrayLike, wanted: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
+    """Stated pay is met, vague pay partly; an amount against the seeker's minimum (NaN: no minimum) is met or unmet."""
+    kinds, amounts, minimum = np.broadcast_arrays(np.asarray(kind, dtype=np.int8), np.asarray(yearly, dtype=np.float32),
+                                                  np.asarray(wanted, dtype=np.float64))
+    raw = np.full(kinds.shape, np.nan, dtype=np.float32)
+    status = np.full(kinds.shape, UNKNOWN, dtype=np.int8)
+    stated = (kinds == SalaryKind.AMOUNT) | (kinds == SalaryKind.GRADE)
     raw[stated], status[stated] = 0.5, MET
-    vague = kind == SalaryKind.VAGUE
+    vague = kinds == SalaryKind.VAGUE
     raw[vague], status[vague] = 0.0, PARTLY
-    if wanted is not None:
-        amount = kind == SalaryKind.AMOUNT
-        enough = amount & (yearly >= wanted)
-        raw[amount] = np.where(enough[amount], 1.0, -1.0)
-        status[amount] = np.where(enough[amount], MET, UNMET)
+    judged = (kinds == SalaryKind.AMOUNT) & ~np.isnan(minimum)
+    enough = amounts >= minimum
+    raw[judged] = np.where(enough[judged], 1.0, -1.0)
+    status[judged] = np.where(enough[judged], MET, UNMET)
     return raw, status
+
+
+def wish_bits(profile: SeekerIn) -> dict[StayFactor, int]:
+    """The seeker's wishes of the choice and hours factors as bitmasks (0: no wish)."""
+    wishes = profile.wishes
+    return {
+        StayFactor.PERMANENT: code_bits([enum_code(EngagementType.PERMANENT, ENGAGEMENTS)]),
+        StayFactor.EXTENT: code_bits([enum_code(wishes.extent, EXTENTS)] if wishes.extent is not None else []),
+        StayFactor.REMOTE: code_bits(enum_code(r, REMOTES) for r in wishes.remote),
+        StayFactor.SECTOR: code_bits(enum_code(s, SECTORS) for s in wishes.sectors),
+        StayFactor.WORK_HOURS: hours_mask(wishes.work_hours),
+    }
+
+
+CHOICE_COLUMNS = {StayFactor.PERMANENT: "engagement", StayFactor.EXTENT: "extent", StayFactor.REMOTE: "remote",
+                  StayFactor.SECTOR: "sector"}
+
+
+def stay_arrays(corpus: Corpus, n: int, profile: SeekerIn, where: Wherever) -> StayArrays:
+    """Every stay factor of one seeker over every posting row."""
+    raw: dict[StayFactor, FloatArray] = {}
+    status: dict[StayFactor, StatusArray] = {}
+    ratio = commute_ratios(corpus, n, where)
+    fully_remote = corpus.column("remote", n) == enum_code(Remote.REMOTE, REMOTES)
+    raw[StayFactor.COMMUTE], status[StayFactor.COMMUTE] = commute_terms(ratio, where.stated, fully_remote)
+    bits = wish_bits(profile)
+    for factor, column in CHOICE_COLUMNS.items():
+        raw[factor], status[factor] = choice_terms(corpus.column(column, n), bits[factor])
+    raw[StayFactor.WORK_HOURS], status[StayFactor.WORK_HOURS] = hours_terms(corpus.column("hours", n), bits[StayFactor.WORK_HOURS])
+    wanted = profile.wishes.min_salary_nok
+    raw[StayFactor.SALARY], status[StayFactor.SALARY] = salary_terms(
+        corpus.column("salary_kind", n), corpus.column("salary", n), math.nan if wanted is None else float(wanted))
+    return StayArrays({factor: raw[factor] for factor in StayFactor}, {factor: status[factor] for factor in StayFactor}, ratio)
 
 
 def violates_must(factor: StayFactor, status: StatusArray) -> npt.NDArray[np.bool_]:

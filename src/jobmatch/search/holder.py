@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,6 +20,9 @@ from jobmatch.search.versions import IndexStore, VersionError
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+Follower = Callable[[IndexSnapshot, "sessionmaker[Session]"], None]
+"""Upkeep that depends on the served version (candidate search's seeker side): its own thread, so a long round of it
+(reading every seeker at start, re-tuning them to a new version) never holds up the postings' change feed."""
 
 
 class IndexHolder:
@@ -36,9 +40,11 @@ class IndexHolder:
         self._swap_lock = threading.Lock()
         self._refused: set[str] = set()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._tick_lock = threading.Lock()
+        self._follow_lock = threading.Lock()
         self._upkeep: tuple[sessionmaker[Session], Embedder | None] | None = None
+        self._followers: list[Follower] = []
         IndexHolder._instances.add(self)
 
     @classmethod
@@ -47,10 +53,11 @@ class IndexHolder:
         return [holder for holder in list(cls._instances) if holder._upkeep is not None]
 
     def settle(self) -> None:
-        """Run one round of upkeep now, as the background thread would (a new version, then the change feed)."""
+        """Run one round of upkeep now, as the background threads would (a new version, the change feed, the followers)."""
         if self._upkeep is not None:
             session_factory, embedder = self._upkeep
             self.tick(session_factory, embedder=embedder)
+            self.follow_round(session_factory)
 
     @classmethod
     def at(cls, data_dir: Path, *, model_id: str) -> IndexHolder:
@@ -97,6 +104,18 @@ class IndexHolder:
         logger.info("now serving index version %s (was %s)", current, served)
         return True
 
+    def follow(self, follower: Follower) -> None:
+        """Run `follower` with the served snapshot in every round of the followers' upkeep (before `start`)."""
+        self._followers.append(follower)
+
+    def follow_round(self, session_factory: sessionmaker[Session]) -> None:
+        """One round of every follower, with the snapshot served now (none before there is one)."""
+        with self._follow_lock:
+            snapshot = self._snapshot
+            if snapshot is not None:
+                for follower in self._followers:
+                    follower(snapshot, session_factory)
+
     def tick(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None) -> None:
         """One round of upkeep: pick up a new version, apply changed postings, embed a few waiting ones."""
         with self._tick_lock:
@@ -110,21 +129,26 @@ class IndexHolder:
                 embed_pending(snapshot, session_factory, embedder=embedder)
 
     def start(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None, interval: float = 1.0) -> None:
-        """Run `tick` in a daemon thread until `stop`."""
+        """Run `tick` in a daemon thread, and the followers' rounds in another, until `stop`."""
         self._upkeep = (session_factory, embedder)
 
-        def loop() -> None:
+        def every(interval: float, what: str, round_of_upkeep: Callable[[], None]) -> None:
             while not self._stop.wait(interval):
                 try:
-                    self.tick(session_factory, embedder=embedder)
+                    round_of_upkeep()
                 except Exception:
-                    logger.exception("index upkeep failed; retrying in %.0f s", interval)
+                    logger.exception("%s failed; retrying in %.0f s", what, interval)  # what: the thread's name
 
-        self._thread = threading.Thread(target=loop, name="index-upkeep", daemon=True)
-        self._thread.start()
+        rounds: list[tuple[str, Callable[[], None]]] = [("index-upkeep", lambda: self.tick(session_factory, embedder=embedder))]
+        if self._followers:
+            rounds.append(("index-followers", lambda: self.follow_round(session_factory)))
+        for name, round_of_upkeep in rounds:
+            thread = threading.Thread(target=every, args=(interval, name, round_of_upkeep), name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def stop(self) -> None:
         self._upkeep = None
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, literal, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, func, literal, or_, select, true, tuple_
 from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 
@@ -37,9 +37,10 @@ def update(session: Session, row: SeekerRow, values: dict[str, Any]) -> SeekerRo
     return row
 
 
-def remove(session: Session, seeker_id: uuid.UUID) -> bool:
-    statement = delete(SeekerRow).where(SeekerRow.id == seeker_id).returning(SeekerRow.id)
-    return session.execute(statement).first() is not None
+def remove(session: Session, row: SeekerRow) -> None:
+    """Delete the row (the database deletes what references it); as an ORM delete, so session events see it."""
+    session.delete(row)
+    session.flush()
 
 
 def get_by_subject(session: Session, subject_ref: str) -> SeekerRow | None:

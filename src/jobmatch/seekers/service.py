@@ -150,12 +150,12 @@ def patch(
 def delete(session: Session, *, seeker_id: uuid.UUID) -> None:
     """Erase the seeker: the profile row, the rows that reference it (ON DELETE CASCADE) and every vector of it.
 
-    No index holds seekers yet; a candidate search that adds one must drop the seeker from it here.
+    Candidate search's seeker side drops the seeker when this commits (`candidates.upkeep.watch` sees the deleted row).
     Audit records stay: they only ever name the seeker by a keyed pseudonym.
     """
     row = get(session, seeker_id=seeker_id)
     forget_vectors(session, profile=to_profile(row))
-    repository.remove(session, seeker_id)
+    repository.remove(session, row)
 
 
 def preferences(row: SeekerRow) -> Preferences:
