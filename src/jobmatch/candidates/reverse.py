@@ -187,7 +187,8 @@ def rank(view: SeekerView, posting: Corpus, *, principal: Principal, dismissed: 
     strong = (fit >= model.strong) & ~outside
     kept = np.flatnonzero(passes)
     score = np.round(score, 6)
-    order = kept[np.lexsort((view.column("id_lo")[eligible][kept], view.column("id_hi")[eligible][kept], -score[kept], ~strong[kept]))]
+    order = kept[np.lexsort((view.column("id_lo")[eligible][kept], view.column("id_hi")[eligible][kept], -score[kept], ~strong[kept],
+                             outside[kept]))]
     return Ranked(eligible[order], considered)
 
 

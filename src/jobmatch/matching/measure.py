@@ -137,10 +137,15 @@ def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus
     similarities, known = code_similarities(reference, query.vector)
     terms = corpus.vocabs["occupations"].terms
     weights = np.zeros((len(terms), 2), dtype=np.float32)
-    for col, term in enumerate(terms):
-        at = col if reference is corpus else reference.vocabs["occupations"].get(term)
-        if at is not None and at < len(known) and known[at]:
-            weights[col] = (similarities[at], 1.0)
+    if reference is corpus:
+        shared = min(len(terms), len(known))
+        weights[:shared, 0] = np.where(known[:shared], similarities[:shared], 0.0)
+        weights[:shared, 1] = known[:shared]
+    else:
+        for col, term in enumerate(terms):
+            at = reference.vocabs["occupations"].get(term)
+            if at is not None and at < len(known) and known[at]:
+                weights[col] = (similarities[at], 1.0)
     totals = rows.product(weights, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         described: FloatArray = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)

@@ -7,11 +7,12 @@ Retrieval is exact with respect to the fit floor. The candidates are
 A posting outside all three cannot fit, so the list holds every allowed posting above the floor. K grows until the
 third set stays small.
 
-The order is fit first: postings that clearly fit (a learned fit probability at or above the model's `strong` level,
-and for a seeker who named occupations, in an occupation area they named) come before those that merely pass the
-floor; inside each band the whole score decides, so stay factors and the stay prior re-order postings that fit but
-never lift one that does not fit above one that does. A posting of a wished occupation is never below the floor; how
-much a wish counts beside the seeker's own words is learned.
+The order is fit first. For a seeker who named occupations, the postings of the areas they named (a shared ISCO
+sub-major group) come before any other: the seeker said which work they want. Then postings that clearly fit (a
+learned fit probability at or above the model's `strong` level) come before those that merely pass the floor; inside
+each band the whole score decides, so stay factors and the stay prior re-order postings that fit but never lift one
+that does not fit above one that does. A posting of a wished occupation is never below the floor; how much a wish
+counts beside the seeker's own words is learned.
 """
 
 from __future__ import annotations
@@ -118,15 +119,15 @@ def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArr
     wished = (occupation >= 1.0) if has_wishes else np.zeros(len(fit), dtype=bool)
     if ctx.query.filters.occupation is not None:
         wished = np.ones(len(fit), dtype=bool)  # asked for in this request, so wanted
-    # A posting outside every occupation area the seeker named (no shared ISCO sub-major group) may fit, but never strongly:
-    # the seeker said which work they want, so their own field comes first.
+    # A posting outside every occupation area the seeker named (no shared ISCO sub-major group) may fit, but never strongly,
+    # and it comes after every posting of those areas: the seeker said which work they want, so their own field comes first.
     outside = has_wishes & (occupation <= 0) & (ctx.corpus.column("n_occupations", ctx.n)[measured.rows] > 0)
     strong = (fit >= model.strong) & ~outside
     passes = (fit >= model.floor) | wished
     scores = measured.total()
     ids = ctx.corpus.column("ids", ctx.n)[measured.rows]
     kept = np.flatnonzero(passes)
-    order = kept[np.lexsort((ids[kept], -scores[kept], ~strong[kept]))]
+    order = kept[np.lexsort((ids[kept], -scores[kept], ~strong[kept], outside[kept]))]
     rest = np.flatnonzero(~passes)
     below = rest[np.lexsort((ids[rest], -fit[rest]))][:BELOW_FLOOR_SHOWN]
     return strong, scores, order, below
