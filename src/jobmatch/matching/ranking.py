@@ -7,12 +7,12 @@ Retrieval is exact with respect to the fit floor. The candidates are
 A posting outside all three cannot fit, so the list holds every allowed posting above the floor. K grows until the
 third set stays small.
 
-The order is fit first. For a seeker who named occupations, the postings of the areas they named (a shared ISCO
-sub-major group) come before any other: the seeker said which work they want. Then postings that clearly fit (a
-learned fit probability at or above the model's `strong` level) come before those that merely pass the floor; inside
-each band the whole score decides, so stay factors and the stay prior re-order postings that fit but never lift one
-that does not fit above one that does. A posting of a wished occupation is never below the floor; how much a wish
-counts beside the seeker's own words is learned.
+The order is fit first. For a seeker who named occupations, the postings of their field come before any other: the
+areas they named (a shared ISCO sub-major group), and occupations their own words clearly describe. Then postings that
+clearly fit (a learned fit probability at or above the model's `strong` level) come before those that merely pass the
+floor; inside each band the whole score decides, so stay factors and the stay prior re-order postings that fit but
+never lift one that does not fit above one that does. A posting of a wished occupation is never below the floor; how
+much a wish counts beside the seeker's own words is learned.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ PriorFn = Callable[[RowArray], "tuple[npt.NDArray[np.float32], npt.NDArray[np.ob
 DENSE_START = 200
 """Dense candidates at first; multiplied by four while the floor-bound channel is more than four times as large."""
 BELOW_FLOOR_SHOWN = 5
+DESCRIBED_FIELD_Z = 2.5
+"""A posting whose occupation the seeker's own words describe this clearly is in their field, named or not."""
 LEXICAL_FIELD_Z = 2.0
 """Without wished occupations, the seeker's field is the postings whose titles share their words this clearly."""
 
@@ -119,9 +121,11 @@ def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArr
     wished = (occupation >= 1.0) if has_wishes else np.zeros(len(fit), dtype=bool)
     if ctx.query.filters.occupation is not None:
         wished = np.ones(len(fit), dtype=bool)  # asked for in this request, so wanted
-    # A posting outside every occupation area the seeker named (no shared ISCO sub-major group) may fit, but never strongly,
-    # and it comes after every posting of those areas: the seeker said which work they want, so their own field comes first.
-    outside = has_wishes & (occupation <= 0) & (ctx.corpus.column("n_occupations", ctx.n)[measured.rows] > 0)
+    # A posting outside the seeker's field (no shared ISCO sub-major group with an occupation they named, and an occupation
+    # their own words do not clearly describe) may fit, but never strongly, and it comes after every posting of their field.
+    described = np.nan_to_num(measured.raw["described_occupation"], nan=-np.inf)
+    coded = ctx.corpus.column("n_occupations", ctx.n)[measured.rows] > 0
+    outside = has_wishes & (occupation <= 0) & coded & (described < DESCRIBED_FIELD_Z)
     strong = (fit >= model.strong) & ~outside
     passes = (fit >= model.floor) | wished
     scores = measured.total()
