@@ -47,3 +47,21 @@ def decode_bound(kind: str, cursor: str | None) -> tuple[int, str] | None:
         return int(position), binding
     except ValueError as exc:
         raise InvalidRequest(f"cursor {cursor!r} is not one this API handed out") from exc
+
+
+def encode_ranked(kind: str, offset: int, *, key: str, generation: int) -> str:
+    """A cursor into one cached ranking: bound to the ranking's key and the generation it was computed for."""
+    return encode_bound(kind, offset, binding=f"{key[:16]}.{generation}")
+
+
+def decode_ranked(kind: str, cursor: str | None, *, key: str) -> tuple[int, int | None] | None:
+    """The offset and ranking generation of a cursor from `encode_ranked`: (0, None) for the first page, None when the
+    cursor belongs to another ranking (the caller decides whether that is an error or a fresh start)."""
+    decoded = decode_bound(kind, cursor)
+    if decoded is None:
+        return 0, None
+    offset, binding = decoded
+    token, _, generation = binding.partition(".")
+    if token != key[:16] or not generation.isdigit():
+        return None
+    return offset, int(generation)

@@ -17,7 +17,7 @@ from jobmatch.auth.principal import Principal, Role
 from jobmatch.candidates.side import FACTORS, IMPORTANCES, SeekerView
 from jobmatch.matching.fit import occupation_closeness, stems_found
 from jobmatch.matching.measure import zscore
-from jobmatch.matching.ranking import DESCRIBED_FIELD_Z
+from jobmatch.matching.ranking import outside_field
 from jobmatch.matching.rules import Exclusion, excluded_rows
 from jobmatch.matching.stay import choice_terms, commute_terms, haversine, hours_terms, salary_terms, violates_must
 from jobmatch.matching.weights import FIT_FEATURES, FitModel, stay_weight
@@ -184,8 +184,7 @@ def rank(view: SeekerView, posting: Corpus, *, principal: Principal, dismissed: 
     has_wishes = view.column("has_occupations")[eligible]
     wished = has_wishes & (raw["occupation"] >= 1.0)
     passes = (fit >= model.floor) | wished
-    described = np.nan_to_num(raw["described_occupation"], nan=-np.inf)
-    outside = has_wishes & (raw["occupation"] <= 0) & (int(posting.value("n_occupations", 0)) > 0) & (described < DESCRIBED_FIELD_Z)
+    outside = outside_field(has_wishes, raw["occupation"], int(posting.value("n_occupations", 0)) > 0, raw["described_occupation"])
     strong = (fit >= model.strong) & ~outside
     kept = np.flatnonzero(passes)
     score = np.round(score, 6)

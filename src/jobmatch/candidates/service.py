@@ -146,19 +146,12 @@ def page_scores(
 
 
 def encode_cursor(offset: int, ranking: CandidateRanking) -> str:
-    return cursors.encode_bound(CURSOR_KIND, offset, binding=f"{ranking.key[:16]}.{ranking.generation}")
+    return cursors.encode_ranked(CURSOR_KIND, offset, key=ranking.key, generation=ranking.generation)
 
 
 def decode_cursor(cursor: str | None, *, key: str) -> tuple[int, int | None]:
     """The offset and side generation a cursor holds; a cursor of another caller, posting or version starts over."""
-    decoded = cursors.decode_bound(CURSOR_KIND, cursor)
-    if decoded is None:
-        return 0, None
-    offset, binding = decoded
-    token, _, generation = binding.partition(".")
-    if token != key[:16] or not generation.isdigit():
-        return 0, None
-    return offset, int(generation)
+    return cursors.decode_ranked(CURSOR_KIND, cursor, key=key) or (0, None)
 
 
 def item_of(seeker_id: uuid.UUID, scored_item: Scored, *, rank: int, language: str) -> CandidateItem:

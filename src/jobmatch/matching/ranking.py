@@ -28,6 +28,7 @@ from jobmatch.matching.weights import FitModel
 from jobmatch.vocab import StayFactor
 
 RowArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 PriorFn = Callable[[RowArray], "tuple[npt.NDArray[np.float32], npt.NDArray[np.object_]] | None"]
 
@@ -113,6 +114,14 @@ def candidates(ctx: Context) -> RowArray:
         k *= 4
 
 
+def outside_field(has_wishes: npt.ArrayLike, occupation: FloatArray, coded: npt.ArrayLike, described: FloatArray) -> BoolArray:
+    """Pairs outside the seeker's field: no shared ISCO sub-major group with an occupation they named, and an occupation
+    their own words do not clearly describe. Such a posting may fit, but never strongly, and it comes after their field."""
+    clearly = np.nan_to_num(described, nan=-np.inf) >= DESCRIBED_FIELD_Z
+    outside: BoolArray = np.asarray(has_wishes, dtype=bool) & (occupation <= 0) & np.asarray(coded, dtype=bool) & ~clearly
+    return outside
+
+
 def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArray, npt.NDArray[np.float32], RowArray, RowArray]:
     """Which candidates clearly fit, their scores, the list's order and the best of those below the floor."""
     fit = measured.fit
@@ -121,11 +130,8 @@ def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArr
     wished = (occupation >= 1.0) if has_wishes else np.zeros(len(fit), dtype=bool)
     if ctx.query.filters.occupation is not None:
         wished = np.ones(len(fit), dtype=bool)  # asked for in this request, so wanted
-    # A posting outside the seeker's field (no shared ISCO sub-major group with an occupation they named, and an occupation
-    # their own words do not clearly describe) may fit, but never strongly, and it comes after every posting of their field.
-    described = np.nan_to_num(measured.raw["described_occupation"], nan=-np.inf)
     coded = ctx.corpus.column("n_occupations", ctx.n)[measured.rows] > 0
-    outside = has_wishes & (occupation <= 0) & coded & (described < DESCRIBED_FIELD_Z)
+    outside = outside_field(has_wishes, occupation, coded, measured.raw["described_occupation"])
     strong = (fit >= model.strong) & ~outside
     passes = (fit >= model.floor) | wished
     scores = measured.total()

@@ -134,21 +134,17 @@ def prior_cache(snapshot: IndexSnapshot) -> PriorCache:
 
 
 def encode_cursor(offset: int, ranking: Ranking) -> str:
-    return cursors.encode_bound(CURSOR_KIND, offset, binding=f"{ranking.key[:16]}.{ranking.generation}")
+    return cursors.encode_ranked(CURSOR_KIND, offset, key=ranking.key, generation=ranking.generation)
 
 
 def decode_cursor(cursor: str | None, *, key: str) -> tuple[int, int | None]:
     """The offset and ranking generation a cursor holds; refused when it belongs to another query or index version."""
-    decoded = cursors.decode_bound(CURSOR_KIND, cursor)
+    decoded = cursors.decode_ranked(CURSOR_KIND, cursor, key=key)
     if decoded is None:
-        return 0, None
-    offset, binding = decoded
-    token, _, generation = binding.partition(".")
-    if token != key[:16] or not generation.isdigit():
         raise InvalidRequest(
             "this cursor belongs to another query, another what-if or another index version; start again from the first page"
         )
-    return offset, int(generation)
+    return decoded
 
 
 def _item(ranking: Ranking, index: int, *, rank_number: int, fit: FitBand, language: str) -> MatchItem:
