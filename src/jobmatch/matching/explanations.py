@@ -100,9 +100,10 @@ def explanation(session: Session, ranking: Ranking, *, seeker_id: uuid.UUID, pos
             score=None, formula=FORMULA, components=[], removed_by=[_rule_out(INACTIVE, None)], wishes=Wishes(met=[], unmet=[], unknown=[]),
             matched_skills=[], unmatched_skills=[], matched_terms=[], fit=None, fit_probability=0.0,
         )
-    position = ranking.position(posting_id)
-    if position is not None:
-        index = int(ranking.order[position - 1])
+    placed = ranking.place(posting_id)
+    position: int | None = None
+    if placed is not None:
+        position, index = placed
         item = scored(ctx, ranking.measured, index, strong=bool(ranking.strong[index]))
         measured_row = ranking.measured
         outcome, fit = "ranked", ("strong" if item.strong else "possible")

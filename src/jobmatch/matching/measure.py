@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import SkillStems, occupation_closeness, skills_found, skills_share
@@ -83,6 +84,8 @@ class Context:
 
     semantic_known: FloatArray | None = None
     """The query's similarity to each row this request has measured so far (NaN: not yet)."""
+    bound_rest: tuple[FloatArray, FloatArray] | None = None
+    """`fit_bound`'s terms that do not depend on the semantic ceiling, once computed."""
 
     @property
     def n(self) -> int:
@@ -117,15 +120,18 @@ Calibrated = tuple[Calibration, Calibration, Calibration]
 
 def code_similarities(corpus: Corpus, vector: FloatArray) -> tuple[FloatArray, BoolArray]:
     """The query's similarity to each occupation's centroid in this corpus, and which occupations have one."""
-    centroids = corpus.occupation_centroids()
-    known: BoolArray = np.einsum("ij,ij->i", centroids, centroids) > 0
+    centroids, known = corpus.occupation_centroids(), corpus.occupation_known()
     similarities = np.zeros(len(centroids), dtype=np.float32)
     if known.any():
         similarities[known] = inner_products(centroids[known], vector)
     return similarities, known
 
 
-def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus) -> FloatArray:
+CodeSimilarities = tuple[FloatArray, BoolArray]
+"""A query's `code_similarities` in one corpus."""
+
+
+def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus, codes: CodeSimilarities | None = None) -> FloatArray:
     """Per row: the mean similarity of the seeker's vector to the centroids, in `reference`, of the row's occupations.
 
     A seeker who writes about wiring houses is close to the centroid of electricians' ads wherever a particular ad is
@@ -134,7 +140,7 @@ def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus
     rows = corpus.sparse.get("occupation_rows")
     if rows is None or not query.has_text:
         return np.full(n, np.nan, dtype=np.float32)
-    similarities, known = code_similarities(reference, query.vector)
+    similarities, known = codes or code_similarities(reference, query.vector)
     terms = corpus.vocabs["occupations"].terms
     weights = np.zeros((len(terms), 2), dtype=np.float32)
     if reference is corpus:
@@ -152,33 +158,37 @@ def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus
     return described
 
 
-def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str) -> Calibrated:
+def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str, codes: CodeSimilarities | None = None) -> Calibrated:
     """A query's similarities to the corpus's calibration sample (semantic, lexical) and to its occupations' centroids
-    (described): the z-scores' mean and spread."""
+    (described, from `codes` when given): the z-scores' mean and spread."""
     queries = corpus.lexical_model.transform([terms if terms.strip() else ""])
-    return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries)[0]
+    return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries, codes=[codes] if codes else None)[0]
 
 
-def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any) -> list[Calibrated]:
+def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, codes: list[CodeSimilarities] | None = None) -> list[Calibrated]:
     """`calibrations` of many queries at once (their vectors, and their lexical rows as `LexicalModel.transform` gives them).
 
     Each query's calibration is the same to the last bit as when it is computed alone: the similarities are
-    `inner_products`, and the sparse product sums each sample row's terms in the row's own order.
+    `inner_products`, and each query's lexical similarities are one sparse-times-dense product of its own.
     """
     rows, sample_vectors, lexical_rows = corpus.calibration_sample()
-    lexical = np.zeros((len(rows), len(vectors)), dtype=np.float32)
-    if len(rows) and lexical_rows is not None and queries.nnz:
-        width = min(int(lexical_rows.shape[1]), int(queries.shape[1]))
-        lexical = np.asarray((lexical_rows[:, :width] @ queries[:, :width].T).toarray(), dtype=np.float32)
+    queries = sp.csr_matrix(queries)
+    dense_query = np.zeros(int(lexical_rows.shape[1]) if lexical_rows is not None else 0, dtype=np.float32)
     found: list[Calibrated] = []
     for j, vector in enumerate(vectors):
-        similarities, known = code_similarities(corpus, vector)
+        similarities, known = codes[j] if codes else code_similarities(corpus, vector)
         described = _calibration(similarities[known], "described")
         if not len(rows):
             found.append((Calibration(0.0, 1.0), Calibration(0.0, 1.0), described))
             continue
-        found.append((_calibration(inner_products(sample_vectors, vector), "semantic"),
-                      _calibration(np.ascontiguousarray(lexical[:, j]), "lexical"), described))
+        lexical = np.zeros(len(rows), dtype=np.float32)
+        cols = queries.indices[queries.indptr[j] : queries.indptr[j + 1]]
+        inside = cols < len(dense_query)
+        if lexical_rows is not None and inside.any():
+            dense_query[cols[inside]] = queries.data[queries.indptr[j] : queries.indptr[j + 1]][inside]
+            lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32)
+            dense_query[cols[inside]] = 0.0
+        found.append((_calibration(inner_products(sample_vectors, vector), "semantic"), _calibration(lexical, "lexical"), described))
     return found
 
 
@@ -198,12 +208,13 @@ def context(
     if query.terms.strip() and "lexical_rows" in corpus.sparse:
         cols, weights = corpus.lexical_model.query(query.terms)
         lexical = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
+    codes = code_similarities(reference, query.vector)
     semantic_calibration, lexical_calibration, described_calibration = calibrated or calibrations(
-        reference, vector=query.vector, terms=query.terms)
+        reference, vector=query.vector, terms=query.terms, codes=codes)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=rules.removed(n),
         occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical,
-        described=described_occupation(corpus, n, query, reference),
+        described=described_occupation(corpus, n, query, reference, codes),
         semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration, described_calibration=described_calibration,
     )
 
@@ -271,18 +282,32 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
                     skills_found=found, prior_rate=prior_rate)
 
 
-def fit_bound(ctx: Context, semantic_ceiling: float) -> FloatArray:
-    """Per row, the highest fit logit it could have if its semantic similarity is at most `semantic_ceiling`."""
+def fit_bound(ctx: Context, semantic_ceiling: float | FloatArray) -> FloatArray:
+    """Per row, the highest fit logit it could have if its semantic similarity is at most `semantic_ceiling` (one
+    ceiling for every row, or each row's own similarity)."""
     model, weights = ctx.model, ctx.model.weights
     if weights["semantic"] >= 0:
-        semantic = weights["semantic"] * float(ctx.semantic_calibration.z(np.asarray([semantic_ceiling], np.float32), model.z_clip)[0])
+        ceiling = np.asarray(semantic_ceiling, np.float32).reshape(-1)
+        semantic = np.float32(weights["semantic"]) * ctx.semantic_calibration.z(ceiling, model.z_clip)
     else:
-        semantic = weights["semantic"] * model.z_clip[0]
-    has_vector = ctx.corpus.column("has_vector", ctx.n)
-    semantic_term = np.where(has_vector, semantic, 0.0)
-    lexical_term = weights["lexical"] * ctx.lexical_calibration.z(ctx.lexical, model.z_clip)
-    occupation_term = weights["occupation"] * ctx.occupation if ctx.query.profile.wishes.occupations else 0.0
-    skills_term = max(weights["skills"], 0.0) if ctx.query.skills.skills else 0.0
-    described_term: FloatArray = np.nan_to_num(weights["described_occupation"] * ctx.described_calibration.z(ctx.described, model.z_clip))
-    bound: FloatArray = (model.intercept + semantic_term + lexical_term + occupation_term + skills_term + described_term).astype(np.float32)
+        semantic = np.asarray([weights["semantic"] * model.z_clip[0]], np.float32)
+    rest, has_vector = _bound_without_semantic(ctx)
+    bound: FloatArray = rest + has_vector * (semantic if len(semantic) > 1 else semantic[0])
     return bound
+
+
+def _bound_without_semantic(ctx: Context) -> tuple[FloatArray, FloatArray]:
+    """The fit bound's terms that do not depend on the semantic ceiling (computed once per request), and where a row has
+    a vector (1.0) for the semantic term to count."""
+    if ctx.bound_rest is None:
+        model, weights = ctx.model, ctx.model.weights
+        rest = np.float32(model.intercept) + np.float32(weights["lexical"]) * ctx.lexical_calibration.z(ctx.lexical, model.z_clip)
+        if ctx.query.profile.wishes.occupations:
+            rest += np.float32(weights["occupation"]) * ctx.occupation
+        if ctx.query.skills.skills:
+            rest += np.float32(max(weights["skills"], 0.0))
+        described = ctx.described_calibration.z(ctx.described, model.z_clip)
+        rest += np.where(np.isnan(described), np.float32(0.0), np.float32(weights["described_occupation"]) * described)
+        has_vector = ctx.corpus.column("has_vector", ctx.n).astype(np.float32)
+        ctx.bound_rest = (rest.astype(np.float32), has_vector)
+    return ctx.bound_rest

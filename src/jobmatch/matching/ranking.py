@@ -35,6 +35,8 @@ PriorFn = Callable[[RowArray], "tuple[npt.NDArray[np.float32], npt.NDArray[np.ob
 DENSE_START = 200
 """Dense candidates at first; multiplied by four while the floor-bound channel is more than four times as large."""
 BELOW_FLOOR_SHOWN = 5
+BOUND_MARGIN = 1e-4
+"""Rounding room: a row whose bound falls short of the floor by less than this is still a candidate."""
 DESCRIBED_FIELD_Z = 2.5
 """A posting whose occupation the seeker's own words describe this clearly is in their field, named or not."""
 LEXICAL_FIELD_Z = 2.0
@@ -53,65 +55,106 @@ class Relaxation:
     adds_within: int | None = None
 
 
+BAND = 1e6
+"""The order's bands (in the field, then strongly fitting) as steps of a sort key far larger than any score."""
+FIRST_SORTED = 256
+"""Rows put in order on the first request; a page further down sorts a prefix twice as long, the whole list at most once."""
+
+
 @dataclass
 class Ranking:
-    """The seeker's full ranked list for one index version and corpus generation."""
+    """The seeker's full ranked list for one index version and corpus generation.
+
+    The list is sorted lazily: a first page needs only its prefix in order (partitioned, then sorted), deeper pages
+    and explanations extend it.
+    """
 
     key: str
     index_version: str
     generation: int
     ctx: Context
     measured: Measured
-    """Every candidate's terms; `order` and `below` index into it."""
+    """Every candidate's terms; `kept`, `order` and `below` index into it."""
     strong: BoolArray
     scores: npt.NDArray[np.float32]
-    order: RowArray
+    kept: RowArray
+    """The candidates in the list, unordered."""
+    sort_key: npt.NDArray[np.float64]
+    """Per kept candidate: band × BAND − score (ascending is the list's order; ties go to the lower posting id)."""
     below: RowArray
     prior: PriorFn | None = None
     """The stay prior of any rows, as this ranking measured them (explanations of unlisted postings use it)."""
     relaxations: list[Relaxation] = field(default_factory=list)
     field_total: int = 0
-    _positions: dict[int, int] = field(default_factory=dict)
+    _sorted: RowArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     shown: dict[tuple[int, str], object] = field(default_factory=dict)
     """Items already put in words, by (candidate index, language): paging back and forth costs nothing more."""
 
     @property
     def total(self) -> int:
-        return len(self.order)
+        return len(self.kept)
+
+    @property
+    def order(self) -> RowArray:
+        """The whole list in order (candidate indices)."""
+        return self.ordered(self.total)
+
+    def ordered(self, upto: int) -> RowArray:
+        """At least the first `upto` of the list in order (all of it when `upto` reaches the end)."""
+        done = self._sorted
+        if len(done) >= min(upto, self.total):
+            return done
+        wanted = max(upto, 2 * len(done), FIRST_SORTED)
+        ids = self.ctx.corpus.column("ids", self.ctx.n)[self.measured.rows[self.kept]]
+        if wanted >= self.total:
+            head = np.arange(self.total)
+        else:  # every row whose key is at most the wanted-th smallest (ties at the edge included), then sorted and cut
+            threshold = np.partition(self.sort_key, wanted - 1)[wanted - 1]
+            head = np.flatnonzero(self.sort_key <= threshold)
+        done = self._sorted = self.kept[head[np.lexsort((ids[head], self.sort_key[head]))][:wanted]]
+        return done
 
     def posting_id(self, index: int) -> int:
         return int(self.ctx.corpus.column("ids", self.ctx.n)[self.measured.rows[index]])
 
-    def position(self, posting_id: int) -> int | None:
-        """1-based rank of a posting in the list, or None."""
-        if not self._positions:
-            ids = self.ctx.corpus.column("ids", self.ctx.n)[self.measured.rows[self.order]]
-            self._positions = {int(posting_id): rank for rank, posting_id in enumerate(ids, start=1)}
-        return self._positions.get(posting_id)
+    def place(self, posting_id: int) -> tuple[int, int] | None:
+        """The posting's 1-based rank in the list and its candidate index, or None: counted, not sorted."""
+        ids = self.ctx.corpus.column("ids", self.ctx.n)[self.measured.rows[self.kept]]
+        found = np.flatnonzero(ids == posting_id)
+        if not len(found):
+            return None
+        at = int(found[0])
+        key = self.sort_key[at]
+        rank = int((self.sort_key < key).sum()) + int(((self.sort_key == key) & (ids < posting_id)).sum()) + 1
+        return rank, int(self.kept[at])
 
 
 def candidates(ctx: Context) -> RowArray:
     """Every allowed row that can reach the fit floor (see the module docstring)."""
     allowed = ~ctx.removed
-    allowed_count = int(allowed.sum())
-    if not allowed_count:
+    if not allowed.any():
         return np.zeros(0, dtype=np.int64)
     if ctx.query.filters.occupation is not None:  # the request asks for this occupation's postings: all of them
         return np.flatnonzero(allowed)
     chosen = allowed & (ctx.occupation >= 0.5)
+    rest = allowed & ~chosen  # the dense channel and the bound look only at rows not already candidates
+    rest_count = int(rest.sum())
+    if rest_count * 3 > ctx.n:  # most rows are left: measuring all their similarities is cheaper than searching
+        similarity = ctx.semantic(np.arange(ctx.n, dtype=np.int64))
+        return np.flatnonzero(chosen | (rest & (fit_bound(ctx, similarity) >= ctx.model.floor - BOUND_MARGIN)))
     k = DENSE_START
-    while True:
-        dense_rows, dense_scores = ctx.corpus.dense.search(ctx.query.vector, allowed, min(k, allowed_count), exact=ctx.semantic)
-        if len(dense_rows) >= allowed_count:
-            chosen[dense_rows] = True
-            return np.flatnonzero(chosen)
+    while rest_count:
+        dense_rows, dense_scores = ctx.corpus.dense.search(ctx.query.vector, rest, min(k, rest_count), exact=ctx.semantic)
+        chosen[dense_rows] = True
+        if len(dense_rows) >= rest_count:
+            break
         ceiling = float(dense_scores[-1]) if len(dense_scores) else 1.0
-        reachable = allowed & (fit_bound(ctx, ceiling) >= ctx.model.floor)
-        if int(reachable.sum()) <= 4 * k or k >= allowed_count:
+        reachable = rest & (fit_bound(ctx, ceiling) >= ctx.model.floor - BOUND_MARGIN)
+        if int(reachable.sum()) <= 4 * k or k >= rest_count:
             chosen |= reachable
-            chosen[dense_rows] = True
-            return np.flatnonzero(chosen)
+            break
         k *= 4
+    return np.flatnonzero(chosen)
 
 
 def outside_field(has_wishes: npt.ArrayLike, occupation: FloatArray, coded: npt.ArrayLike, described: FloatArray) -> BoolArray:
@@ -122,8 +165,9 @@ def outside_field(has_wishes: npt.ArrayLike, occupation: FloatArray, coded: npt.
     return outside
 
 
-def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArray, npt.NDArray[np.float32], RowArray, RowArray]:
-    """Which candidates clearly fit, their scores, the list's order and the best of those below the floor."""
+def bands(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArray, npt.NDArray[np.float32], RowArray,
+                                                                       npt.NDArray[np.float64], RowArray]:
+    """Which candidates clearly fit, their scores, those in the list with their sort keys, and the best below the floor."""
     fit = measured.fit
     occupation = ctx.occupation[measured.rows]
     has_wishes = bool(ctx.query.profile.wishes.occupations)
@@ -135,12 +179,20 @@ def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArr
     strong = (fit >= model.strong) & ~outside
     passes = (fit >= model.floor) | wished
     scores = measured.total()
-    ids = ctx.corpus.column("ids", ctx.n)[measured.rows]
-    kept = np.flatnonzero(passes)
-    order = kept[np.lexsort((ids[kept], -scores[kept], ~strong[kept], outside[kept]))]
+    kept: RowArray = np.flatnonzero(passes).astype(np.int64)
+    band = 2.0 * outside[kept] + ~strong[kept]
+    sort_key: npt.NDArray[np.float64] = (band * BAND - scores[kept].astype(np.float64)).astype(np.float64)
     rest = np.flatnonzero(~passes)
-    below = rest[np.lexsort((ids[rest], -fit[rest]))][:BELOW_FLOOR_SHOWN]
-    return strong, scores, order, below
+    ids = ctx.corpus.column("ids", ctx.n)[measured.rows[rest]]
+    below: RowArray = rest[np.lexsort((ids, -fit[rest]))][:BELOW_FLOOR_SHOWN].astype(np.int64)
+    return strong, scores, kept, sort_key, below
+
+
+def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArray, npt.NDArray[np.float32], RowArray, RowArray]:
+    """Which candidates clearly fit, their scores, the whole list's order and the best below the floor (all sorted at once)."""
+    strong, scores, kept, sort_key, below = bands(ctx, measured, model)
+    ids = ctx.corpus.column("ids", ctx.n)[measured.rows[kept]]
+    return strong, scores, kept[np.lexsort((ids, sort_key))], below
 
 
 def field_mask(ctx: Context) -> BoolArray:
@@ -179,7 +231,8 @@ def relaxations(ctx: Context) -> tuple[list[Relaxation], int]:
 def rank(ctx: Context, *, key: str, index_version: str, generation: int, prior: PriorFn) -> Ranking:
     rows = candidates(ctx)
     measured = measure(ctx, rows, prior(rows))
-    strong, scores, order, below = order_of(ctx, measured, ctx.model)
+    strong, scores, kept, sort_key, below = bands(ctx, measured, ctx.model)
     found, field_total = relaxations(ctx)
     return Ranking(key=key, index_version=index_version, generation=generation, ctx=ctx, measured=measured, strong=strong,
-                   scores=scores, order=order, below=below, prior=prior, relaxations=found, field_total=field_total)
+                   scores=scores, kept=kept, sort_key=sort_key, below=below, prior=prior, relaxations=found,
+                   field_total=field_total)

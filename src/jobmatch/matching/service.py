@@ -186,7 +186,7 @@ def matches(
     key = query_key(query, snapshot.version)
     offset, generation = decode_cursor(cursor, key=key)
     ranking = ranking_for(session, snapshot, query, generation=generation)
-    window = ranking.order[offset : offset + limit]
+    window = ranking.ordered(offset + limit)[offset : offset + limit]
     items = [
         _item(ranking, int(index), rank_number=offset + position, fit="strong" if ranking.strong[index] else "possible", language=language)
         for position, index in enumerate(window, start=1)

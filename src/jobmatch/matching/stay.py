@@ -7,8 +7,9 @@ same raw value and status, so the list, the explanation and the hard constraints
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -133,7 +134,32 @@ def commute_terms(ratio: FloatArray, stated: npt.ArrayLike, fully_remote: npt.Ar
     return raw, status
 
 
-def choice_terms(code: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
+def _by_table(rule: Callable[[npt.ArrayLike, npt.ArrayLike], tuple[FloatArray, StatusArray]]) -> Callable[
+        [npt.ArrayLike, npt.ArrayLike], tuple[FloatArray, StatusArray]]:
+    """A rule over one-byte codes and one wish: the rule applied once to all 256 byte values, then looked up per row.
+
+    The rule itself decides every value, so the lookup agrees with it to the bit; other arguments go to the rule.
+    """
+
+    @cache
+    def table(wished: int, signed: bool) -> tuple[FloatArray, StatusArray]:
+        codes = np.arange(256, dtype=np.uint8)
+        return rule(codes.view(np.int8) if signed else codes, wished)
+
+    def looked_up(code: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
+        codes = np.asarray(code)
+        if codes.ndim == 1 and np.ndim(wished) == 0 and int(np.asarray(wished)) == 0:  # no wish: not applicable anywhere
+            return np.full(len(codes), np.nan, dtype=np.float32), np.full(len(codes), NOT_APPLICABLE, dtype=np.int8)
+        if codes.ndim == 1 and codes.dtype in (np.int8, np.uint8) and np.ndim(wished) == 0:
+            raw, status = table(int(wished), codes.dtype == np.int8)  # type: ignore[arg-type]
+            index = codes.view(np.uint8)
+            return raw[index], status[index]
+        return rule(code, wished)
+
+    return looked_up
+
+
+def _choice_rule(code: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
     """Met when the posting's code is among the wished ones (a bit per code), unmet otherwise, unknown when it does not say.
 
     `wished` 0 is no wish at all: not applicable.
@@ -161,7 +187,7 @@ def code_bits(codes: Iterable[int]) -> int:
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
 
 
-def hours_terms(hours: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
+def _hours_rule(hours: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
     """The share of the posting's hours inside the wished ones (`hours_mask` bits; 0 wished: no wish)."""
     offered, bits = np.broadcast_arrays(np.asarray(hours, dtype=np.int64), np.asarray(wished, dtype=np.int64))
     total = _POPCOUNT[offered & 0xFF].astype(np.float32)
@@ -176,20 +202,26 @@ def hours_terms(hours: npt.ArrayLike, wished: npt.ArrayLike) -> tuple[FloatArray
     return raw, status
 
 
+choice_terms = _by_table(_choice_rule)
+hours_terms = _by_table(_hours_rule)
+
+
+_SALARY_RAW = np.full(256, np.nan, dtype=np.float32)
+_SALARY_STATUS = np.full(256, UNKNOWN, dtype=np.int8)
+_SALARY_RAW[[SalaryKind.AMOUNT, SalaryKind.GRADE]], _SALARY_STATUS[[SalaryKind.AMOUNT, SalaryKind.GRADE]] = 0.5, MET
+_SALARY_RAW[SalaryKind.VAGUE], _SALARY_STATUS[SalaryKind.VAGUE] = 0.0, PARTLY
+
+
 def salary_terms(kind: npt.ArrayLike, yearly: npt.ArrayLike, wanted: npt.ArrayLike) -> tuple[FloatArray, StatusArray]:
     """Stated pay is met, vague pay partly; an amount against the seeker's minimum (NaN: no minimum) is met or unmet."""
     kinds, amounts, minimum = np.broadcast_arrays(np.asarray(kind, dtype=np.int8), np.asarray(yearly, dtype=np.float32),
                                                   np.asarray(wanted, dtype=np.float64))
-    raw = np.full(kinds.shape, np.nan, dtype=np.float32)
-    status = np.full(kinds.shape, UNKNOWN, dtype=np.int8)
-    stated = (kinds == SalaryKind.AMOUNT) | (kinds == SalaryKind.GRADE)
-    raw[stated], status[stated] = 0.5, MET
-    vague = kinds == SalaryKind.VAGUE
-    raw[vague], status[vague] = 0.0, PARTLY
-    judged = (kinds == SalaryKind.AMOUNT) & ~np.isnan(minimum)
-    enough = amounts >= minimum
-    raw[judged] = np.where(enough[judged], 1.0, -1.0)
-    status[judged] = np.where(enough[judged], MET, UNMET)
+    index = kinds.view(np.uint8)
+    raw, status = _SALARY_RAW[index], _SALARY_STATUS[index]
+    judged = np.flatnonzero((kinds == SalaryKind.AMOUNT) & ~np.isnan(minimum))
+    enough = amounts[judged] >= minimum[judged]
+    raw[judged] = np.where(enough, 1.0, -1.0)
+    status[judged] = np.where(enough, MET, UNMET)
     return raw, status
 
 

@@ -107,6 +107,7 @@ class Corpus:
         """Bumped on every change: rankings cached for an older generation are stale."""
         self._sample: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Any] | None = None
         self._centroids: npt.NDArray[np.float32] | None = None
+        self._centroids_known: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
 
     def view(self) -> CorpusView:
         return self._view
@@ -138,6 +139,7 @@ class Corpus:
             rows = self.sparse.get("occupation_rows")
             dim = self.dense.dim
             if rows is None:
+                self._centroids_known = np.zeros(0, dtype=bool)
                 return np.zeros((0, dim), dtype=np.float32)
             n_folded = min(rows.n_folded, self._view.n)
             usable = (self._view.alive[:n_folded] & self.columns["has_vector"].view(n_folded)).astype(np.float32)
@@ -150,7 +152,13 @@ class Corpus:
                     sums[: block.shape[1]] += np.asarray(part @ vectors[start:end], dtype=np.float32)
             norms = np.linalg.norm(sums, axis=1, keepdims=True)
             centroids = self._centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+            self._centroids_known = norms[:, 0] > 0
         return centroids
+
+    def occupation_known(self) -> npt.NDArray[np.bool_]:
+        """Which occupation columns have a centroid (some live posting with a vector)."""
+        self.occupation_centroids()
+        return self._centroids_known
 
     def dead_share(self) -> float:
         """The share of rows that no longer serve (changed, removed or inactive postings)."""

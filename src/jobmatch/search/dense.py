@@ -88,6 +88,11 @@ class DenseRows:
         with omp_threads(SEARCH_THREADS):
             scores, found = self.graph.search(query.reshape(1, -1), k, params=params)
         keep = found[0] >= 0
+        if int(keep.sum()) < min(k, int(allowed[:n_graph].sum())):
+            # The graph's neighbourhood of the query is mostly outside the mask (many near-identical excluded rows):
+            # a filtered walk can end before finding k allowed rows, so the exact search answers instead.
+            rows = np.flatnonzero(allowed)
+            return _top(rows, similarity(rows), k)
         graph_rows, graph_scores = found[0][keep].astype(np.int64), scores[0][keep]
         later = np.flatnonzero(allowed[n_graph:]) + n_graph
         rows = np.concatenate([graph_rows, later])
