@@ -7,7 +7,9 @@ score's terms, as arrays. The list, the explanation and the relaxation counts al
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -232,15 +234,20 @@ class Measured:
     skills_found: npt.NDArray[np.bool_]
     prior_rate: npt.NDArray[np.object_]
 
-    @property
+    @cached_property
     def fit(self) -> FloatArray:
-        return self.total(kinds=("fit",))
+        return self._sum(lambda kind: kind == "fit", np.zeros(len(self.rows), dtype=np.float32))
 
-    def total(self, kinds: tuple[str, ...] = ("fit", "stay", "prior")) -> FloatArray:
-        result = np.zeros(len(self.rows), dtype=np.float32)
+    def total(self) -> FloatArray:
+        """The whole score: the fit terms come first in `raw`, so adding the rest onto the fit sums in the same order."""
+        return self._sum(lambda kind: kind != "fit", self.fit.copy())
+
+    def _sum(self, chosen: Callable[[str], bool], result: FloatArray) -> FloatArray:
         for name, raw in self.raw.items():
-            if component_kind(name) in kinds:
-                result += np.nan_to_num(raw * self.weight[name], nan=0.0)
+            if chosen(component_kind(name)):
+                contribution = raw * self.weight[name]
+                np.copyto(contribution, np.float32(0.0), where=np.isnan(contribution))
+                result += contribution
         return result
 
 
