@@ -163,7 +163,8 @@ def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus
 def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str, codes: CodeSimilarities | None = None) -> Calibrated:
     """A query's similarities to the corpus's calibration sample (semantic, lexical) and to its occupations' centroids
     (described, from `codes` when given): the z-scores' mean and spread."""
-    queries = corpus.lexical_model.transform([terms if terms.strip() else ""])
+    cols, weights = corpus.lexical_model.query(terms if terms.strip() else "")  # kept for the query's next request
+    queries = sp.csr_matrix((weights, cols, [0, len(cols)]), shape=(1, max(corpus.lexical_model.n_features, int(cols.max(initial=-1)) + 1)))
     return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries, codes=[codes] if codes else None)[0]
 
 
