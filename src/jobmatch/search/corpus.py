@@ -128,6 +128,12 @@ class Corpus:
             sample = self._sample = (rows, self.dense.vectors.view()[rows].copy(), lexical)
         return sample
 
+    def warm(self) -> None:
+        """Compute what requests share (the calibration sample, the occupations' centroids) before the corpus serves,
+        so that no request pays for it."""
+        self.calibration_sample()
+        self.occupation_centroids()
+
     def occupation_centroids(self) -> npt.NDArray[np.float32]:
         """Per occupation column of the folded part: the unit-length mean vector of its live postings (zeros where none).
 

@@ -172,6 +172,7 @@ def load_folder(folder: Path, *, model_id: str) -> IndexSnapshot:
         raise VersionError(f"index {manifest.version}: dimension {corpus.dense.dim}, manifest says {manifest.dim}")
     if corpus.live_count != manifest.count:
         raise VersionError(f"index {manifest.version}: {corpus.live_count} postings, manifest says {manifest.count}")
+    corpus.warm()
     built = datetime.fromisoformat(manifest.watermark)
     return IndexSnapshot(
         version=manifest.version,
