@@ -1,4 +1,4 @@
-"""What the benchmark scripts share: a database to run on, an engine in a schema of their own, a clean stop."""
+"""What the benchmark scripts share: a database to run on, an engine in a fresh schema of their own, a clean stop."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
 
+from jobmatch.db import migrate
 from jobmatch.db.embedded import embedded_postgres
-from jobmatch.db.engine import make_engine
+from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.geo.service import load_file
 
 
 @contextmanager
@@ -35,6 +38,24 @@ def schema_engine(url: str, schema: str) -> Engine:
         dbapi_connection.autocommit = autocommit
 
     return engine
+
+
+def fresh_schema(engine: Engine, schema: str) -> None:
+    """Drop `schema`, create it empty and migrate it to the newest revision (`engine` works in it: `schema_engine`)."""
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    migrate.upgrade(engine)
+
+
+def market_schema(url: str, schema: str, geonames: Path) -> tuple[Engine, sessionmaker[Session]]:
+    """A fresh schema of its own with GeoNames' postal codes loaded: where a generated market goes."""
+    engine = schema_engine(url, schema)
+    fresh_schema(engine, schema)
+    session_factory = make_session_factory(engine)
+    with session_factory.begin() as session:
+        load_file(session, path=geonames)
+    return engine, session_factory
 
 
 def stop_on_signal(signum: int, _frame: Any) -> None:

@@ -30,24 +30,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from bench_support import database, schema_engine, stop_on_signal
+from bench_support import database, market_schema, stop_on_signal
 from scale import OUT, Place, load_market, percentiles, places
-from sqlalchemy import insert, or_, select, text
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.auth.principal import Principal, Role
 from jobmatch.candidates import service as candidates
 from jobmatch.candidates.side import SeekerSide
 from jobmatch.candidates.upkeep import SeekerUpkeep
-from jobmatch.db import migrate
-from jobmatch.db.engine import make_session_factory
 from jobmatch.db.tables import PostingRow, SeekerRow
 from jobmatch.demo.occupations import OCCUPATIONS
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.sentence import load_embedder
 from jobmatch.embedding.texts import posting_text, seeker_text
 from jobmatch.feedback import repository as feedback_repository
-from jobmatch.geo.service import load_file
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import skill_stems
 from jobmatch.matching.formula import scored
@@ -180,7 +177,7 @@ def scan(snapshot: IndexSnapshot, embedder: Any) -> Callable[[Session, int], Any
             measured = measure(ctx, only_row)
             strong, _, order, _ = order_of(ctx, measured, model)
             if len(order):
-                ranked.append((seeker.id, scored(ctx, measured, 0, strong=bool(strong[0]), with_terms=True)))
+                ranked.append((seeker.id, scored(ctx, measured, 0, strong=bool(strong[0]))))
         ranked.sort(key=lambda pair: (not pair[1].strong, -pair[1].score, str(pair[0])))
         return ScanPage(total=len(ranked), considered=len(rows), ranked=[seeker_id for seeker_id, _ in ranked])
 
@@ -206,14 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         with database(args.database_url, workdir) as url:
             for size in args.sizes:
                 schema = f"candidates_{size}"
-                engine = schema_engine(url, schema)
-                with engine.begin() as connection:
-                    connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                    connection.execute(text(f"CREATE SCHEMA {schema}"))
-                migrate.upgrade(engine)
-                session_factory = make_session_factory(engine)
-                with session_factory.begin() as session:
-                    load_file(session, path=args.geonames)
+                engine, session_factory = market_schema(url, schema, args.geonames)
                 market = load_market(session_factory, POSTINGS, bergen, seed=size)
                 store = IndexStore(workdir / f"index-{size}")
                 run_reindex(session_factory, embedder=embedder, index_store=store)

@@ -15,13 +15,11 @@ import time
 from pathlib import Path
 
 import scale
-from bench_support import schema_engine
+from bench_support import market_schema, schema_engine
 from sqlalchemy import text
 
-from jobmatch.db import migrate
 from jobmatch.db.engine import make_session_factory
 from jobmatch.embedding.sentence import load_embedder
-from jobmatch.geo.service import load_file
 from jobmatch.matching import service as matching
 from jobmatch.search.reindex import run_reindex
 from jobmatch.search.snapshot import RankingCache
@@ -48,12 +46,7 @@ def main() -> None:
         exists = connection.execute(text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :s"), {"s": schema}).first()
     session_factory = make_session_factory(engine)
     if not exists or store.current() is None:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        migrate.upgrade(engine)
-        with session_factory.begin() as session:
-            load_file(session, path=arguments.geonames)
+        _, session_factory = market_schema(arguments.database_url, schema, arguments.geonames)
         scale.load_market(session_factory, arguments.size, places, seed=arguments.size)
         run_reindex(session_factory, embedder=embedder, index_store=store)
     current = store.current()

@@ -36,10 +36,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from bench_support import database, schema_engine, stop_on_signal
+from bench_support import database, fresh_schema, schema_engine, stop_on_signal
 from sqlalchemy import Engine, text
 
-from jobmatch.db import migrate
 from jobmatch.db.engine import make_engine, make_session_factory
 from jobmatch.postings.importer import Importer
 
@@ -171,14 +170,9 @@ def bench_engine(url: str) -> Engine:
     return schema_engine(url, SCHEMA)
 
 
-def fresh_schema(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
+def recreate_schema(url: str) -> None:
     engine = bench_engine(url)
-    migrate.upgrade(engine)
+    fresh_schema(engine, SCHEMA)
     engine.dispose()
 
 
@@ -325,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
               f"batch size {args.batch_size}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)
         try:
-            fresh_schema(url)
+            recreate_schema(url)
             floor = idle_rss_mib(url)
             print(f"  a child that only connects peaks at {floor:,.0f} MiB RSS", flush=True)
             runs = [run_import(f"{small:,} new", url, path, small, args.batch_size)]

@@ -35,15 +35,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from bench_support import database, schema_engine, stop_on_signal
+from bench_support import database, market_schema, stop_on_signal
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobmatch.db import migrate
-from jobmatch.db.engine import make_session_factory
 from jobmatch.demo.occupations import OCCUPATIONS
 from jobmatch.embedding.sentence import load_embedder
-from jobmatch.geo.service import load_file
 from jobmatch.matching import service as matching
 from jobmatch.matching.measure import measure
 from jobmatch.matching.ranking import order_of
@@ -313,14 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         with database(args.database_url, workdir) as url:
             for size in args.sizes:
                 schema = f"scale_{size}"
-                engine = schema_engine(url, schema)
-                with engine.begin() as connection:
-                    connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                    connection.execute(text(f"CREATE SCHEMA {schema}"))
-                migrate.upgrade(engine)
-                session_factory = make_session_factory(engine)
-                with session_factory.begin() as session:
-                    load_file(session, path=args.geonames)
+                engine, session_factory = market_schema(url, schema, args.geonames)
                 started = time.perf_counter()
                 market = load_market(session_factory, size, all_places, seed=size)
                 print(f"\n{size:,} postings loaded in {time.perf_counter() - started:.0f} s")
