@@ -9,6 +9,7 @@ import sys
 import time
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -115,3 +116,26 @@ def test_a_posting_changed_by_another_process_reaches_the_served_index(
     explained = me.get(f"/v1/seekers/{seeker_id}/matches/{cook}/explanation").json()
     assert explained["outcome"] == "removed"
     assert [rule["code"] for rule in explained["removed_by"]] == ["inactive"]
+
+
+def test_the_list_sorted_lazily_pages_in_the_order_its_explanations_count(
+    client_as: ClientAs, market: dict[str, list[int]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    me = client_as(seeker_headers("lazy-order"))
+    seeker_id = me.post("/v1/seekers", json=seeker_body(wishes={"occupations": [NURSE]}, stay_factors={}, not_for_me={})).json()["id"]
+    monkeypatch.setattr(ranking, "FIRST_SORTED", 1)  # each page sorts only a little more of the list than it shows
+    paged = _all_pages(me, seeker_id)
+    assert set(market["nurse_bergen_full"] + market["nurse_bergen_part"] + market["nurse_oslo"]) <= set(paged)
+    for rank, posting_id in enumerate(paged, start=1):  # an explanation counts its rank over the unsorted list
+        explanation = me.get(f"/v1/seekers/{seeker_id}/matches/{posting_id}/explanation")
+        assert explanation.status_code == 200, explanation.text
+        assert explanation.json()["rank"] == rank
+
+
+def test_a_sorted_prefix_is_the_whole_sort_cut_short_ties_and_all() -> None:
+    generator = np.random.default_rng(7)
+    keys = generator.integers(0, 6, size=500).astype(np.float64)  # many ties, broken by id
+    ids = generator.permutation(10_000)[:500].astype(np.int64)
+    whole = np.lexsort((ids, keys))
+    for wanted in (1, 2, 7, 64, 255, 499, 500, 800):
+        assert ranking.sorted_prefix(keys, ids, wanted).tolist() == whole[:wanted].tolist()

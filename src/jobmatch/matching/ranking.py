@@ -104,14 +104,8 @@ class Ranking:
         done = self._sorted
         if len(done) >= min(upto, self.total):
             return done
-        wanted = max(upto, 2 * len(done), FIRST_SORTED)
         ids = self.ctx.corpus.column("ids", self.ctx.n)[self.measured.rows[self.kept]]
-        if wanted >= self.total:
-            head = np.arange(self.total)
-        else:  # every row whose key is at most the wanted-th smallest (ties at the edge included), then sorted and cut
-            threshold = np.partition(self.sort_key, wanted - 1)[wanted - 1]
-            head = np.flatnonzero(self.sort_key <= threshold)
-        done = self._sorted = self.kept[head[np.lexsort((ids[head], self.sort_key[head]))][:wanted]]
+        done = self._sorted = self.kept[sorted_prefix(self.sort_key, ids, max(upto, 2 * len(done), FIRST_SORTED))]
         return done
 
     def posting_id(self, index: int) -> int:
@@ -127,6 +121,17 @@ class Ranking:
         key = self.sort_key[at]
         rank = int((self.sort_key < key).sum()) + int(((self.sort_key == key) & (ids < posting_id)).sum()) + 1
         return rank, int(self.kept[at])
+
+
+def sorted_prefix(keys: npt.NDArray[np.float64], ids: npt.NDArray[np.int64], wanted: int) -> RowArray:
+    """Positions of the `wanted` smallest (key, id) pairs, in order: the rows whose key is at most the wanted-th smallest
+    (ties at the edge included) are found by partition, then only they are sorted."""
+    if wanted >= len(keys):
+        head = np.arange(len(keys))
+    else:
+        head = np.flatnonzero(keys <= np.partition(keys, wanted - 1)[wanted - 1])
+    prefix: RowArray = head[np.lexsort((ids[head], keys[head]))][:wanted].astype(np.int64)
+    return prefix
 
 
 def candidates(ctx: Context) -> RowArray:
