@@ -15,11 +15,12 @@ import scipy.sparse as sp
 
 from jobmatch.auth.principal import Principal, Role
 from jobmatch.candidates.side import FACTORS, IMPORTANCES, SeekerView
+from jobmatch.geo.service import haversine_km
 from jobmatch.matching.fit import occupation_closeness, stems_found
 from jobmatch.matching.measure import zscore
 from jobmatch.matching.ranking import outside_field
 from jobmatch.matching.rules import Exclusion, excluded_rows
-from jobmatch.matching.stay import choice_terms, commute_terms, haversine, hours_terms, salary_terms, violates_must
+from jobmatch.matching.stay import choice_terms, commute_terms, hours_terms, salary_terms, violates_must
 from jobmatch.matching.weights import FIT_FEATURES, FitModel, stay_weight
 from jobmatch.postings.schemas import Occupation
 from jobmatch.search.corpus import Corpus
@@ -75,7 +76,7 @@ def commute_ratios(view: SeekerView, posting: Corpus, rows: BoolArray) -> FloatA
     places += list(zip(posting.extra_points["lat"].view().tolist(), posting.extra_points["lon"].view().tolist(), strict=True))
     for lat, lon in places:
         if not np.isnan(lat) and len(owner):
-            np.fmin.at(best, owner, haversine(lat, lon, lats, lons) / limits)
+            np.fmin.at(best, owner, haversine_km(lat, lon, lats, lons) / limits)
     return best
 
 

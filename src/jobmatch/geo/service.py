@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from jobmatch.geo import repository
@@ -80,11 +82,14 @@ def load_file(session: Session, *, path: str | os.PathLike[str]) -> int:
         return repository.replace_all(session, parse_geonames(handle))
 
 
-def haversine_km(a: Point, b: Point) -> float:
-    """Great-circle distance in km between two (latitude, longitude) points."""
-    lat_a, lon_a, lat_b, lon_b = map(math.radians, (*a, *b))
-    h = math.sin((lat_b - lat_a) / 2) ** 2 + math.cos(lat_a) * math.cos(lat_b) * math.sin((lon_b - lon_a) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+def haversine_km(lat: npt.ArrayLike, lon: npt.ArrayLike, lats: npt.ArrayLike, lons: npt.ArrayLike) -> npt.NDArray[np.float32]:
+    """Great-circle km between points, element by element (either side may be one point), computed in float64 and
+    returned as float32: the commute rule and its words read the same numbers."""
+    phi, lam = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, dtype=np.float64))
+    phis, lams = np.radians(np.asarray(lats, dtype=np.float64)), np.radians(np.asarray(lons, dtype=np.float64))
+    h = np.sin((phis - phi) / 2) ** 2 + np.cos(phi) * np.cos(phis) * np.sin((lams - lam) / 2) ** 2
+    distance: npt.NDArray[np.float32] = (2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))).astype(np.float32)
+    return distance
 
 
 class GeoResolver:

@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from jobmatch.geo.service import haversine_km
+from jobmatch.geo.service import EARTH_RADIUS_KM, haversine_km
 from jobmatch.matching.signals import Signal, Status
 from jobmatch.matching.weights import DEFAULT_MAX_DISTANCE_KM
 from jobmatch.search.corpus import Corpus
@@ -48,7 +48,6 @@ ENGAGEMENT_EN = {
 
 STATUSES: tuple[Status, ...] = tuple(Status)
 MET, PARTLY, UNMET, UNKNOWN, NOT_APPLICABLE = (STATUSES.index(s) for s in Status)
-EARTH_RADIUS_KM = 6371.0088
 
 FloatArray = npt.NDArray[np.float32]
 StatusArray = npt.NDArray[np.int8]
@@ -85,15 +84,6 @@ class StayArrays:
     """Best distance ÷ limit per row (NaN when unknown): what relaxing the commute would add is read from it."""
 
 
-def haversine(lat: float | FloatArray, lon: float | FloatArray, lats: FloatArray, lons: FloatArray) -> FloatArray:
-    """Great-circle km between points, element by element (either side may be one point)."""
-    phi, lam = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, dtype=np.float64))
-    phis, lams = np.radians(lats.astype(np.float64)), np.radians(lons.astype(np.float64))
-    h = np.sin((phis - phi) / 2) ** 2 + np.cos(phi) * np.cos(phis) * np.sin((lams - lam) / 2) ** 2
-    distance: FloatArray = (2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))).astype(np.float32)
-    return distance
-
-
 FAR_RATIO = 2.0
 """From twice the seeker's limit on, a commute counts fully against (and relaxing a must does not reach it)."""
 
@@ -102,7 +92,7 @@ def _ratios(wish: WishPoint, lats: FloatArray, lons: FloatArray) -> FloatArray:
     """distance ÷ limit; exact up to FAR_RATIO, beyond it a lower bound (the north-south distance alone)."""
     lower: FloatArray = (EARTH_RADIUS_KM * np.abs(np.radians(lats) - np.float32(math.radians(wish.lat))) / wish.max_km).astype(np.float32)
     near = np.flatnonzero(lower <= FAR_RATIO * 1.01)  # a margin for float32 rounding: beyond it the rule reads -1 either way
-    lower[near] = haversine(wish.lat, wish.lon, lats[near], lons[near]) / wish.max_km
+    lower[near] = haversine_km(wish.lat, wish.lon, lats[near], lons[near]) / wish.max_km
     return lower
 
 
@@ -352,7 +342,7 @@ def _nearest(corpus: Corpus, row: int, where: Wherever) -> tuple[float, WishPoin
     for wish in where.points:
         for lat, lon, place in points:
             if not math.isnan(lat):
-                distance = haversine_km((wish.lat, wish.lon), (lat, lon))
+                distance = float(haversine_km(wish.lat, wish.lon, lat, lon))
                 options.append((distance / wish.max_km, distance, wish, place))
     _, distance, wish, place = min(options, key=lambda option: option[0])
     return distance, wish, place
