@@ -210,27 +210,47 @@ def fit_raw(view: SeekerView, posting: Corpus, rows: BoolArray, eligible: RowArr
     occupation[~view.column("has_occupations")[eligible]] = np.nan
     skills = skills_terms(view, posting, rows)[eligible]
     skills[~view.column("has_skills")[eligible]] = np.nan
-    described = nan.copy()
+    described = {name: nan.copy() for name in DESCRIBED}
     if view.side.vectors is not None:
-        direction = described_direction(posting, view.tuned.snapshot.corpus)
-        if direction is not None:
-            similarity = described_of(view.side.vectors.view(view.n)[eligible], *direction)
-            described = zscore(similarity, view.tuned_column("described_mean")[eligible].astype(np.float32),
-                               view.tuned_column("described_spread")[eligible].astype(np.float32), model.z_clip)
-            described[~view.column("has_text")[eligible]] = np.nan
+        served = view.tuned.snapshot.corpus
+        for name, (direction, tuned) in DESCRIBED.items():
+            centroids = direction(posting, served)
+            if centroids is not None:
+                similarity = described_of(view.side.vectors.view(view.n)[eligible], *centroids)
+                described[name] = zscore(similarity, view.tuned_column(f"{tuned}_mean")[eligible].astype(np.float32),
+                                         view.tuned_column(f"{tuned}_spread")[eligible].astype(np.float32), model.z_clip)
+                described[name][~view.column("has_text")[eligible]] = np.nan
     return {"base": np.ones(len(eligible), dtype=np.float32), "semantic": semantic, "lexical": lexical, "occupation": occupation,
-            "skills": skills, "described_occupation": described}
+            "skills": skills, **described}
+
+
+def _posting_columns(posting: Corpus, served: Corpus, known: BoolArray) -> list[int]:
+    """The posting's occupation columns in the served vocabulary that have a centroid (`known`), in column order."""
+    terms = [key for key in posting.texts["occupations"][0].split("\n") if key] if posting.view().n else []
+    cols = sorted(col for term in terms if (col := served.vocabs["occupations"].get(term)) is not None and col < len(known))
+    return [col for col in cols if known[col]]
 
 
 def described_direction(posting: Corpus, served: Corpus) -> tuple[FloatArray, int] | None:
     """The centroids, in the served corpus, of the posting's occupations that have one (in the served vocabulary's order)."""
     centroids = served.occupation_centroids()
-    terms = [key for key in posting.texts["occupations"][0].split("\n") if key] if posting.view().n else []
-    cols = sorted(col for term in terms if (col := served.vocabs["occupations"].get(term)) is not None and col < len(centroids))
-    chosen = [col for col in cols if float(np.dot(centroids[col], centroids[col])) > 0]
-    if not chosen:
-        return None
-    return centroids[chosen], len(chosen)
+    chosen = _posting_columns(posting, served, served.occupation_known())
+    return (centroids[chosen], len(chosen)) if chosen else None
+
+
+def group_direction(posting: Corpus, served: Corpus) -> tuple[FloatArray, int] | None:
+    """The centroids, in the served corpus, of the posting's occupations' ISCO minor groups, one per occupation column
+    that has one (in the served vocabulary's order, as the seeker's own list sums them)."""
+    groups = served.groups()
+    grouped = groups.of_column >= 0
+    known = grouped.copy()
+    known[grouped] = groups.known[groups.of_column[grouped]]
+    chosen = _posting_columns(posting, served, known)
+    return (groups.centroids[groups.of_column[chosen]], len(chosen)) if chosen else None
+
+
+DESCRIBED = {"described_occupation": (described_direction, "described"), "described_group": (group_direction, "group")}
+"""The described features: how the posting's centroids are found, and the name of the seeker's tuned calibration."""
 
 
 def described_of(vectors: FloatArray, centroids: FloatArray, count: int) -> FloatArray:

@@ -112,7 +112,8 @@ def _calibrated(view: SeekerView, row: SeekerRow) -> Calibrated | None:
         return None
     return (Calibration(float(view.tuned_column("semantic_mean")[at]), float(view.tuned_column("semantic_spread")[at])),
             Calibration(float(view.tuned_column("lexical_mean")[at]), float(view.tuned_column("lexical_spread")[at])),
-            Calibration(float(view.tuned_column("described_mean")[at]), float(view.tuned_column("described_spread")[at])))
+            Calibration(float(view.tuned_column("described_mean")[at]), float(view.tuned_column("described_spread")[at])),
+            Calibration(float(view.tuned_column("group_mean")[at]), float(view.tuned_column("group_spread")[at])))
 
 
 def page_scores(

@@ -19,7 +19,7 @@ Tunable = tuple[npt.NDArray[np.float32], str]
 """What tuning reads of a seeker: their vector and their lexical terms."""
 TUNE_BATCH = 1_024
 TUNED = {"semantic_mean": "float64", "semantic_spread": "float64", "lexical_mean": "float64", "lexical_spread": "float64",
-         "described_mean": "float64", "described_spread": "float64"}
+         "described_mean": "float64", "described_spread": "float64", "group_mean": "float64", "group_spread": "float64"}
 
 
 class Tuned:
@@ -80,8 +80,9 @@ def tune(snapshot: IndexSnapshot, items: Sequence[Tunable | None]) -> Tuning:
             continue
         vectors = np.stack([item[0] for offset in live if (item := items[offset]) is not None]).astype(np.float32)
         calibrated = calibrations_of(corpus, vectors=vectors, queries=queries[live])
-        for offset, (semantic, lexical, described) in zip(live, calibrated, strict=True):
+        for offset, (semantic, lexical, described, group) in zip(live, calibrated, strict=True):
             values["semantic_mean"][offset], values["semantic_spread"][offset] = semantic.mean, semantic.spread
             values["lexical_mean"][offset], values["lexical_spread"][offset] = lexical.mean, lexical.spread
             values["described_mean"][offset], values["described_spread"][offset] = described.mean, described.spread
+            values["group_mean"][offset], values["group_spread"][offset] = group.mean, group.spread
     return Tuning(values, sp.csr_matrix(queries, dtype=np.float32))

@@ -20,7 +20,7 @@ from jobmatch.vocab import Importance, StayFactor
 
 FORMULA = (
     "score = fit + stay + prior, every term weight × raw. fit = base + semantic + lexical + occupation + skills + "
-    "described_occupation, a logistic "
+    "described_occupation + described_group, a logistic "
     "model whose probability σ(fit) says how well the posting fits; stay factors and the stay prior re-order the postings "
     "that fit, and never lift one that does not fit above one that does"
 )
@@ -92,7 +92,7 @@ def _semantic_words(raw: float | None, similarity: float) -> Signal:
     return Signal(raw, status, f"{no} (likhet {similarity:.2f}).", f"{en} (similarity {similarity:.2f}).")
 
 
-def _described_words(raw: float | None, label: str) -> Signal:
+def _described_words(raw: float | None, label: str, *, group: bool = False) -> Signal:
     if raw is None:
         return Signal.not_applicable("Profilen din har ingen tekst, eller annonsen har ingen yrkeskode å sammenligne med.",
                                      "Your profile has no text, or the ad has no occupation code to compare with.")
@@ -102,8 +102,9 @@ def _described_words(raw: float | None, label: str) -> Signal:
         no, en, status = "ligner noe på", "reads somewhat like", Status.PARTLY
     else:
         no, en, status = "ligner lite på", "reads little like", Status.UNMET
-    return Signal(raw, status, f"Det du skriver om deg selv, {no} annonser for {label}.",
-                  f"What you write about yourself {en} ads for {label}.")
+    what_no, what_en = (f"annonser i yrkesområdet til {label}", f"ads in the occupation area of {label}") if group else (
+        f"annonser for {label}", f"ads for {label}")
+    return Signal(raw, status, f"Det du skriver om deg selv, {no} {what_no}.", f"What you write about yourself {en} {what_en}.")
 
 
 def _occupation_label(corpus: Corpus, row: int) -> str:
@@ -150,6 +151,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
         "occupation": lambda: occupation_words(corpus, row, query.profile.wishes.occupations, raw["occupation"] or 0.0),
         "skills": lambda: skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0),
         "described_occupation": lambda: _described_words(raw["described_occupation"], _occupation_label(corpus, row)),
+        "described_group": lambda: _described_words(raw["described_group"], _occupation_label(corpus, row), group=True),
         "stay_prior": lambda: prior_words(measured.prior_rate[index], use_prior=query.use_prior),
     }
     for factor in StayFactor:

@@ -80,9 +80,12 @@ class Context:
     lexical: FloatArray
     described: FloatArray
     """Per row: the seeker's similarity to the typical posting of the row's occupations (NaN: no occupation to compare)."""
+    described_group: FloatArray
+    """Per row: the seeker's similarity to the typical posting of the row's occupations' ISCO minor groups (NaN: none)."""
     semantic_calibration: Calibration
     lexical_calibration: Calibration
     described_calibration: Calibration
+    group_calibration: Calibration
 
     semantic_known: FloatArray | None = None
     """The query's similarity to each row this request has measured so far (NaN: not yet)."""
@@ -116,25 +119,47 @@ def _calibration(values: FloatArray, name: str) -> Calibration:
     return Calibration(float(values.mean()), max(float(values.std()), MIN_SPREAD[name]))
 
 
-Calibrated = tuple[Calibration, Calibration, Calibration]
-"""A query's semantic, lexical and described-occupation calibrations."""
+Calibrated = tuple[Calibration, Calibration, Calibration, Calibration]
+"""A query's semantic, lexical, described-occupation and described-group calibrations."""
 
 
-def code_similarities(corpus: Corpus, vector: FloatArray) -> tuple[FloatArray, BoolArray]:
-    """The query's similarity to each occupation's centroid in this corpus, and which occupations have one."""
+@dataclass(frozen=True)
+class Level:
+    """A query's similarities to the centroids of one level (occupations, or their ISCO minor groups) of a corpus."""
+
+    by_column: FloatArray
+    """Per occupation column: the similarity to its centroid at this level (0 where it has none)."""
+    known: BoolArray
+    """Per occupation column: whether it has a centroid at this level."""
+    distinct: FloatArray
+    """The similarity to every distinct centroid of the level: what the query's z-score is relative to."""
+
+
+def occupation_level(corpus: Corpus, vector: FloatArray) -> Level:
+    """The query's similarity to each occupation's centroid in this corpus."""
     centroids, known = corpus.occupation_centroids(), corpus.occupation_known()
     similarities = np.zeros(len(centroids), dtype=np.float32)
     if known.any():
         similarities[known] = inner_products(centroids[known], vector)
-    return similarities, known
+    return Level(similarities, known, similarities[known])
 
 
-CodeSimilarities = tuple[FloatArray, BoolArray]
-"""A query's `code_similarities` in one corpus."""
+def group_level(corpus: Corpus, vector: FloatArray) -> Level:
+    """The query's similarity to the centroid of each occupation's ISCO minor group in this corpus."""
+    groups = corpus.groups()
+    distinct = np.zeros(len(groups.centroids), dtype=np.float32)
+    if groups.known.any():
+        distinct[groups.known] = inner_products(groups.centroids[groups.known], vector)
+    grouped = groups.of_column >= 0
+    known = grouped.copy()
+    known[grouped] = groups.known[groups.of_column[grouped]]
+    by_column = np.where(known, distinct[np.maximum(groups.of_column, 0)], np.float32(0.0)).astype(np.float32)
+    return Level(by_column, known, distinct[groups.known])
 
 
-def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus, codes: CodeSimilarities | None = None) -> FloatArray:
-    """Per row: the mean similarity of the seeker's vector to the centroids, in `reference`, of the row's occupations.
+def described(corpus: Corpus, n: int, query: Query, reference: Corpus, level: Level) -> FloatArray:
+    """Per row: the mean similarity of the seeker's vector to the centroids, in `reference`, of the row's occupations
+    at one level (`level`: the query's similarities, measured in `reference`).
 
     A seeker who writes about wiring houses is close to the centroid of electricians' ads wherever a particular ad is
     and whatever else it says; a kindergarten ad in the seeker's own town is not, however many words it shares.
@@ -142,7 +167,7 @@ def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus
     rows = corpus.sparse.get("occupation_rows")
     if rows is None or not query.has_text:
         return np.full(n, np.nan, dtype=np.float32)
-    similarities, known = codes or code_similarities(reference, query.vector)
+    similarities, known = level.by_column, level.known
     terms = corpus.vocabs["occupations"].terms
     weights = np.zeros((len(terms), 2), dtype=np.float32)
     if reference is corpus:
@@ -156,19 +181,27 @@ def described_occupation(corpus: Corpus, n: int, query: Query, reference: Corpus
                 weights[col] = (similarities[at], 1.0)
     totals = rows.product(weights, n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        described: FloatArray = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
-    return described
+        found: FloatArray = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
+    return found
 
 
-def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str, codes: CodeSimilarities | None = None) -> Calibrated:
-    """A query's similarities to the corpus's calibration sample (semantic, lexical) and to its occupations' centroids
-    (described, from `codes` when given): the z-scores' mean and spread."""
+Levels = tuple[Level, Level]
+"""A query's occupation and group levels in one corpus."""
+
+
+def levels(corpus: Corpus, vector: FloatArray) -> Levels:
+    return occupation_level(corpus, vector), group_level(corpus, vector)
+
+
+def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str, measured: Levels | None = None) -> Calibrated:
+    """A query's similarities to the corpus's calibration sample (semantic, lexical) and to its occupations' and their
+    groups' centroids (from `measured` when given): the z-scores' mean and spread."""
     cols, weights = corpus.lexical_model.query(terms if terms.strip() else "")  # kept for the query's next request
     queries = sp.csr_matrix((weights, cols, [0, len(cols)]), shape=(1, max(corpus.lexical_model.n_features, int(cols.max(initial=-1)) + 1)))
-    return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries, codes=[codes] if codes else None)[0]
+    return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries, measured=[measured] if measured else None)[0]
 
 
-def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, codes: list[CodeSimilarities] | None = None) -> list[Calibrated]:
+def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, measured: list[Levels] | None = None) -> list[Calibrated]:
     """`calibrations` of many queries at once (their vectors, and their lexical rows as `LexicalModel.transform` gives them).
 
     Each query's calibration is the same to the last bit as when it is computed alone: the similarities are
@@ -179,10 +212,11 @@ def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, codes:
     dense_query = np.zeros(int(lexical_rows.shape[1]) if lexical_rows is not None else 0, dtype=np.float32)
     found: list[Calibrated] = []
     for j, vector in enumerate(vectors):
-        similarities, known = codes[j] if codes else code_similarities(corpus, vector)
-        described = _calibration(similarities[known], "described")
+        occupations, groups = measured[j] if measured else levels(corpus, vector)
+        occupation = _calibration(occupations.distinct, "described")
+        group = _calibration(groups.distinct, "described")
         if not len(rows):
-            found.append((Calibration(0.0, 1.0), Calibration(0.0, 1.0), described))
+            found.append((Calibration(0.0, 1.0), Calibration(0.0, 1.0), occupation, group))
             continue
         lexical = np.zeros(len(rows), dtype=np.float32)
         cols = queries.indices[queries.indptr[j] : queries.indptr[j + 1]]
@@ -191,7 +225,8 @@ def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, codes:
             dense_query[cols[inside]] = queries.data[queries.indptr[j] : queries.indptr[j + 1]][inside]
             lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32)
             dense_query[cols[inside]] = 0.0
-        found.append((_calibration(inner_products(sample_vectors, vector), "semantic"), _calibration(lexical, "lexical"), described))
+        found.append((_calibration(inner_products(sample_vectors, vector), "semantic"), _calibration(lexical, "lexical"),
+                      occupation, group))
     return found
 
 
@@ -211,14 +246,15 @@ def context(
     if query.terms.strip() and "lexical_rows" in corpus.sparse:
         cols, weights = corpus.lexical_model.query(query.terms)
         lexical = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
-    codes = code_similarities(reference, query.vector)
-    semantic_calibration, lexical_calibration, described_calibration = calibrated or calibrations(
-        reference, vector=query.vector, terms=query.terms, codes=codes)
+    measured = levels(reference, query.vector)
+    semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated or calibrations(
+        reference, vector=query.vector, terms=query.terms, measured=measured)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=rules.removed(n),
         occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical,
-        described=described_occupation(corpus, n, query, reference, codes),
+        described=described(corpus, n, query, reference, measured[0]), described_group=described(corpus, n, query, reference, measured[1]),
         semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration, described_calibration=described_calibration,
+        group_calibration=group_calibration,
     )
 
 
@@ -276,6 +312,7 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
         "occupation": ctx.occupation[rows] if query.profile.wishes.occupations else np.full(len(rows), np.nan, np.float32),
         "skills": skills_share(query.skills, found) if query.skills.skills else np.full(len(rows), np.nan, np.float32),
         "described_occupation": ctx.described_calibration.z(ctx.described[rows], model.z_clip),
+        "described_group": ctx.group_calibration.z(ctx.described_group[rows], model.z_clip),
     }
     weight = {"base": np.full(len(rows), model.intercept, np.float32)}
     weight |= {name: np.full(len(rows), model.weights[name], np.float32) for name in FIT_FEATURES}
@@ -314,8 +351,10 @@ def _bound_without_semantic(ctx: Context) -> tuple[FloatArray, FloatArray]:
             rest += np.float32(weights["occupation"]) * ctx.occupation
         if ctx.query.skills.skills:
             rest += np.float32(max(weights["skills"], 0.0))
-        described = ctx.described_calibration.z(ctx.described, model.z_clip)
-        rest += np.where(np.isnan(described), np.float32(0.0), np.float32(weights["described_occupation"]) * described)
+        for name, values, calibration in (("described_occupation", ctx.described, ctx.described_calibration),
+                                          ("described_group", ctx.described_group, ctx.group_calibration)):
+            z = calibration.z(values, model.z_clip)
+            rest += np.where(np.isnan(z), np.float32(0.0), np.float32(weights[name]) * z)
         has_vector = ctx.corpus.column("has_vector", ctx.n).astype(np.float32)
         ctx.bound_rest = (rest.astype(np.float32), has_vector)
     return ctx.bound_rest

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from jobmatch.vocab import Importance, StayFactor
 
-FIT_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "skills", "described_occupation")
+FIT_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "skills", "described_occupation", "described_group")
 
 
 @dataclass(frozen=True)

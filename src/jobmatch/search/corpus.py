@@ -83,6 +83,27 @@ class CorpusView:
     alive: BoolArray
 
 
+CODED_SYSTEMS = ("STYRK08", "ISCO08")
+"""Occupation systems whose codes nest ISCO-08's groups."""
+
+
+def minor_group(term: str) -> str | None:
+    """The ISCO-08 minor group of an occupation key (`STYRK08:2223` → `222`), or None (ESCO, or too short a code)."""
+    system, _, code = term.partition(":")
+    return code[:3] if system in CODED_SYSTEMS and len(code) >= 3 and code[:3].isdigit() else None
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Occupation columns' ISCO minor groups and the groups' centroids."""
+
+    of_column: npt.NDArray[np.int64]
+    """Per occupation column: its group's index, -1 when it has none."""
+    centroids: npt.NDArray[np.float32]
+    known: npt.NDArray[np.bool_]
+    """Per group: whether some live posting with a vector is in it."""
+
+
 class Corpus:
     """Columns, vectors and inverted indexes of the postings of one index version, kept current by the change feed."""
 
@@ -108,6 +129,8 @@ class Corpus:
         self._sample: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Any] | None = None
         self._centroids: npt.NDArray[np.float32] | None = None
         self._centroids_known: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._column_sums: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+        self._groups: Groups | None = None
 
     def view(self) -> CorpusView:
         return self._view
@@ -133,6 +156,7 @@ class Corpus:
         so that no request pays for it."""
         self.calibration_sample()
         self.occupation_centroids()
+        self.groups()
 
     def occupation_centroids(self) -> npt.NDArray[np.float32]:
         """Per occupation column of the folded part: the unit-length mean vector of its live postings (zeros where none).
@@ -159,7 +183,33 @@ class Corpus:
             norms = np.linalg.norm(sums, axis=1, keepdims=True)
             centroids = self._centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
             self._centroids_known = norms[:, 0] > 0
+            self._column_sums = sums
         return centroids
+
+    def groups(self) -> Groups:
+        """The occupations' ISCO minor groups (the first three digits of a STYRK-08 or ISCO-08 code) in the folded part:
+        each occupation column's group, and each group's unit-length mean vector (its columns' postings together).
+
+        A group's centroid is what a whole area of work has in common: a seeker whose words fit the area is close to it
+        even when another occupation of the area is the one they describe best. Recomputed after each fold.
+        """
+        found = self._groups
+        if found is None:
+            centroids = self.occupation_centroids()
+            sums = self._column_sums if len(centroids) else np.zeros((0, self.dense.dim), dtype=np.float32)
+            names: dict[str, int] = {}
+            of_column = np.full(len(sums), -1, dtype=np.int64)
+            for col, term in enumerate(self.vocabs["occupations"].terms[: len(sums)]):
+                group = minor_group(term)
+                if group is not None:
+                    of_column[col] = names.setdefault(group, len(names))
+            group_sums = np.zeros((len(names), self.dense.dim), dtype=np.float32)
+            grouped = np.flatnonzero(of_column >= 0)
+            np.add.at(group_sums, of_column[grouped], sums[grouped])
+            norms = np.linalg.norm(group_sums, axis=1, keepdims=True)
+            group_centroids = np.divide(group_sums, norms, out=np.zeros_like(group_sums), where=norms > 0)
+            found = self._groups = Groups(of_column, group_centroids, norms[:, 0] > 0)
+        return found
 
     def occupation_known(self) -> npt.NDArray[np.bool_]:
         """Which occupation columns have a centroid (some live posting with a vector)."""
@@ -309,3 +359,4 @@ class Corpus:
             self.dense.fold()
             self._sample = None
             self._centroids = None
+            self._groups = None

@@ -53,6 +53,7 @@ const termNames: Record<string, Record<Lang, string>> = {
   skills: { nb: "Ferdigheter", en: "Skills" },
   occupation: { nb: "Yrke", en: "Occupation" },
   described_occupation: { nb: "Yrket du beskriver", en: "The work you describe" },
+  described_group: { nb: "Yrkesområdet du beskriver", en: "The area of work you describe" },
   stay_prior: { nb: "Hvor lenge andre ble", en: "How long others stayed" },
   prior: { nb: "Hvor lenge andre ble", en: "How long others stayed" },
 };
