@@ -40,8 +40,9 @@ SPLITS = ("train", "dev", "test")
 RELEVANT_GRADE = 2
 """Grades at or above this are a fit (the same ISCO unit group or the occupation itself)."""
 FLOOR_CANDIDATES = tuple(round(-3.0 + 0.25 * step, 2) for step in range(25))
-FLOOR_KEEPS = 0.8
-"""The floor keeps this share of the relevant postings on dev."""
+FLOOR_KEEPS = 0.85
+"""The floor keeps this share of the relevant postings on dev. Chosen through the API on dev: keeping 80% starved some
+seekers' lists (nDCG@10 0.507), 85% and 90% gave the same 0.541; the stricter of the two is kept."""
 STRONG_KEEPS = 0.5
 """Postings at or above `strong` are the best half of the relevant ones on dev."""
 REGULARISATION = (0.01, 0.1, 1.0, 10.0)
