@@ -242,10 +242,7 @@ def group_direction(posting: Corpus, served: Corpus) -> tuple[FloatArray, int] |
     """The centroids, in the served corpus, of the posting's occupations' ISCO minor groups, one per occupation column
     that has one (in the served vocabulary's order, as the seeker's own list sums them)."""
     groups = served.groups()
-    grouped = groups.of_column >= 0
-    known = grouped.copy()
-    known[grouped] = groups.known[groups.of_column[grouped]]
-    chosen = _posting_columns(posting, served, known)
+    chosen = _posting_columns(posting, served, groups.column_known)
     return (groups.centroids[groups.of_column[chosen]], len(chosen)) if chosen else None
 
 

@@ -150,11 +150,8 @@ def group_level(corpus: Corpus, vector: FloatArray) -> Level:
     distinct = np.zeros(len(groups.centroids), dtype=np.float32)
     if groups.known.any():
         distinct[groups.known] = inner_products(groups.centroids[groups.known], vector)
-    grouped = groups.of_column >= 0
-    known = grouped.copy()
-    known[grouped] = groups.known[groups.of_column[grouped]]
-    by_column = np.where(known, distinct[np.maximum(groups.of_column, 0)], np.float32(0.0)).astype(np.float32)
-    return Level(by_column, known, distinct[groups.known])
+    by_column = np.where(groups.column_known, distinct[np.maximum(groups.of_column, 0)], np.float32(0.0)).astype(np.float32)
+    return Level(by_column, groups.column_known, distinct[groups.known])
 
 
 def described(corpus: Corpus, n: int, query: Query, reference: Corpus, level: Level) -> FloatArray:

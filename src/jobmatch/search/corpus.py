@@ -102,6 +102,8 @@ class Groups:
     centroids: npt.NDArray[np.float32]
     known: npt.NDArray[np.bool_]
     """Per group: whether some live posting with a vector is in it."""
+    column_known: npt.NDArray[np.bool_]
+    """Per occupation column: whether it has a group and that group a centroid."""
 
 
 class Corpus:
@@ -208,7 +210,10 @@ class Corpus:
             np.add.at(group_sums, of_column[grouped], sums[grouped])
             norms = np.linalg.norm(group_sums, axis=1, keepdims=True)
             group_centroids = np.divide(group_sums, norms, out=np.zeros_like(group_sums), where=norms > 0)
-            found = self._groups = Groups(of_column, group_centroids, norms[:, 0] > 0)
+            known = norms[:, 0] > 0
+            column_known = np.zeros(len(of_column), dtype=bool)
+            column_known[grouped] = known[of_column[grouped]]
+            found = self._groups = Groups(of_column, group_centroids, known, column_known)
         return found
 
     def occupation_known(self) -> npt.NDArray[np.bool_]:

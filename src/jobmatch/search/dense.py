@@ -79,9 +79,13 @@ class DenseRows:
         if k <= 0 or allowed_count == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         n_graph = min(self.n_graph, n)
-        if self.graph is None or allowed_count <= EXACT_LIMIT or k * 4 >= allowed_count:
+
+        def exact_top() -> tuple[RowArray, FloatArray]:
             rows = np.flatnonzero(allowed)
             return _top(rows, similarity(rows), k)
+
+        if self.graph is None or allowed_count <= EXACT_LIMIT or k * 4 >= allowed_count:
+            return exact_top()
         bitmap = np.packbits(allowed[:n_graph], bitorder="little")
         selector = faiss.IDSelectorBitmap(n_graph, faiss.swig_ptr(bitmap))
         params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(DEFAULT_EF_SEARCH, 2 * k))  # type: ignore[attr-defined]
@@ -91,8 +95,7 @@ class DenseRows:
         if int(keep.sum()) < min(k, int(allowed[:n_graph].sum())):
             # The graph's neighbourhood of the query is mostly outside the mask (many near-identical excluded rows):
             # a filtered walk can end before finding k allowed rows, so the exact search answers instead.
-            rows = np.flatnonzero(allowed)
-            return _top(rows, similarity(rows), k)
+            return exact_top()
         graph_rows, graph_scores = found[0][keep].astype(np.int64), scores[0][keep]
         later = np.flatnonzero(allowed[n_graph:]) + n_graph
         rows = np.concatenate([graph_rows, later])
