@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobmatch.matching import ranking
+from jobmatch.matching import measure, ranking
+from jobmatch.search.snapshot import RankingCache
 from jobmatch.settings import Settings
 from tests.auth import seeker_headers
 from tests.conftest import ClientAs
@@ -139,3 +140,29 @@ def test_a_sorted_prefix_is_the_whole_sort_cut_short_ties_and_all() -> None:
     whole = np.lexsort((ids, keys))
     for wanted in (1, 2, 7, 64, 255, 499, 500, 800):
         assert ranking.sorted_prefix(keys, ids, wanted).tolist() == whole[:wanted].tolist()
+
+
+def _pages_with_scores(client: TestClient, seeker_id: str, **params: Any) -> list[tuple[int, float, str]]:
+    page = client.get(f"/v1/seekers/{seeker_id}/matches", params={"limit": 100, **params})
+    assert page.status_code == 200, page.text
+    return [(item["posting_id"], item["score"], item["fit"]) for item in page.json()["items"]]
+
+
+@pytest.mark.parametrize("stay_factors", [{}, {"extent": "must"}], ids=["no must: measured from the start", "a must: measured once known"])
+def test_similarities_measured_on_a_helper_thread_rank_to_the_bit_as_measured_in_line(
+    client_as: ClientAs, market: dict[str, list[int]], monkeypatch: pytest.MonkeyPatch, stay_factors: dict[str, str],
+) -> None:
+    me = client_as(seeker_headers("helper-thread"))
+    body = seeker_body(summary="Sykepleier og kokk", wishes={"occupations": [COOK], "extent": "full_time"}, stay_factors=stay_factors,
+                       not_for_me={})
+    seeker_id = me.post("/v1/seekers", json=body).json()["id"]
+    in_line = _pages_with_scores(me, seeker_id)
+    assert len(in_line) > 20  # most rows are left beside the wished occupation: every row's similarity is measured
+    holder = me.app.state.jobmatch.index  # type: ignore[attr-defined]
+    holder.snapshot.rankings = RankingCache()
+    monkeypatch.setattr(measure, "PARALLEL_ROWS", 0)  # every corpus is large enough for the helper thread
+    measured_on_helper = measure.soon
+    helped: list[bool] = []
+    monkeypatch.setattr(measure, "soon", lambda n, work: helped.append(True) or measured_on_helper(n, work))
+    assert _pages_with_scores(me, seeker_id) == in_line
+    assert helped

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -72,6 +73,7 @@ class LexicalModel:
             raise ValueError("idf length differs from n_features")
         self._word_idf: dict[str, float] = {}
         self._queries: dict[str, tuple[npt.NDArray[np.int64], FloatArray]] = {}
+        self._queries_lock = threading.Lock()
         self._vectorizer = HashingVectorizer(
             analyzer="char_wb",
             ngram_range=self.ngram_range,
@@ -106,9 +108,10 @@ class LexicalModel:
         if found is None:
             vector = self.transform([text])
             found = (vector.indices.astype(np.int64), vector.data.astype(np.float32))
-            if len(self._queries) >= QUERIES_KEPT:
-                self._queries.pop(next(iter(self._queries)))
-            self._queries[text] = found
+            with self._queries_lock:  # requests, and a request's helper thread, share the cache
+                if len(self._queries) >= QUERIES_KEPT:
+                    self._queries.pop(next(iter(self._queries)))
+                self._queries[text] = found
         return found
 
     def matched_terms(self, query_text: str, doc_text: str, *, top: int = 5) -> list[str]:

@@ -116,11 +116,11 @@ def skill_weight(skill: SeekerSkill) -> float:
     return skill.level / 5 * (SKILL_WANTS_TO_USE if skill.wants_to_use else SKILL_DOES_NOT_WANT_TO_USE)
 
 
-def stems_found(corpus: Corpus, n: int, stems: list[str], rows: RowArray) -> npt.NDArray[np.bool_]:
-    """(rows × stems): whether each stem starts some word of the posting."""
-    present = np.zeros((len(rows), len(stems)), dtype=bool)
+def stems_found(corpus: Corpus, n: int, stems: list[str], rows: RowArray | None = None) -> npt.NDArray[np.bool_]:
+    """(rows × stems): whether each stem starts some word of the posting (every row's when `rows` is None)."""
+    present = np.zeros((n if rows is None else len(rows), len(stems)), dtype=bool)
     word_rows = corpus.sparse.get("word_rows")
-    if not stems or word_rows is None or not len(rows):
+    if not stems or word_rows is None or not len(present):
         return present
     vocab = corpus.vocabs["words"]
     cols: list[int] = []
@@ -133,13 +133,15 @@ def stems_found(corpus: Corpus, n: int, stems: list[str], rows: RowArray) -> npt
         return present
     mapping = np.zeros((len(cols), len(stems)), dtype=np.float32)
     mapping[np.arange(len(cols)), owners] = 1.0
-    found: npt.NDArray[np.bool_] = word_rows.accumulate(np.asarray(cols, dtype=np.int64), mapping, n)[rows] > 0
+    counts = word_rows.accumulate(np.asarray(cols, dtype=np.int64), mapping, n)
+    found: npt.NDArray[np.bool_] = (counts if rows is None else counts[rows]) > 0
     return found
 
 
-def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray) -> npt.NDArray[np.bool_]:
-    """(rows × skills): a skill is found when each of its words starts some word of the posting."""
-    found = np.zeros((len(rows), len(wanted.skills)), dtype=bool)
+def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray | None = None) -> npt.NDArray[np.bool_]:
+    """(rows × skills): a skill is found when each of its words starts some word of the posting (every row's when
+    `rows` is None)."""
+    found = np.zeros((n if rows is None else len(rows), len(wanted.skills)), dtype=bool)
     distinct = sorted({s for stems in wanted.stems for s in stems})
     present = stems_found(corpus, n, distinct, rows)
     if not present.any():

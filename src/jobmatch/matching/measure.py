@@ -8,9 +8,10 @@ score's terms, as arrays. The list, the explanation and the relaxation counts al
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -26,11 +27,26 @@ from jobmatch.search.dense import inner_products
 from jobmatch.seekers.schemas import SeekerIn
 from jobmatch.vocab import Importance, StayFactor
 
+T = TypeVar("T")
+
 FloatArray = npt.NDArray[np.float32]
 RowArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 MIN_SPREAD = {"semantic": 0.02, "lexical": 0.01, "described": 0.02}
+PARALLEL_ROWS = 20_000
+"""From this many rows, a request measures one of its similarity passes on a helper thread while it measures the rest:
+the semantic similarity of every row when it needs them all (one call that leaves the GIL), else the lexical one while
+it applies the seeker's rules."""
+_HELPERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jobmatch-similarity")
+
+
+def soon(n: int, work: Callable[[], T]) -> Callable[[], T]:
+    """`work`'s result when asked for: computed on a helper thread from `PARALLEL_ROWS` rows, else right away."""
+    if n < PARALLEL_ROWS:
+        value = work()
+        return lambda: value
+    return _HELPERS.submit(work).result
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,8 @@ class Context:
     removed: BoolArray
     occupation: FloatArray
     lexical: FloatArray
+    skills: BoolArray
+    """Per row and seeker skill: whether the posting names it."""
     described: FloatArray
     """Per row: the seeker's similarity to the typical posting of the row's occupations (NaN: no occupation to compare)."""
     described_group: FloatArray
@@ -89,6 +107,8 @@ class Context:
 
     semantic_known: FloatArray | None = None
     """The query's similarity to each row this request has measured so far (NaN: not yet)."""
+    semantic_pending: Callable[[], FloatArray] | None = None
+    """Every row's similarity, being measured on a helper thread."""
     bound_rest: tuple[FloatArray, FloatArray] | None = None
     """`fit_bound`'s terms that do not depend on the semantic ceiling, once computed."""
 
@@ -98,6 +118,8 @@ class Context:
 
     def semantic(self, rows: RowArray) -> FloatArray:
         """The query's exact similarity to these rows, each row computed once per request (one pass when most are asked for)."""
+        if self.semantic_pending is not None:
+            self.semantic_known, self.semantic_pending = self.semantic_pending()[: self.n], None
         known = self.semantic_known
         if known is None:
             known = self.semantic_known = np.full(self.n, np.nan, dtype=np.float32)
@@ -236,23 +258,50 @@ def context(
     reference = reference or corpus
     view = corpus.view()
     n = view.n
+    every = np.arange(n, dtype=np.int64)
+    semantic = lexical = None
+    if not query.filters.constrains() and Importance.MUST not in query.importances.values():  # few rows removed: all will be measured
+        semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
+    else:  # the rules may leave few rows: the lexical pass runs beside them
+        lexical = soon(n, lambda: lexical_similarity(corpus, query, n))
     stay = stay_arrays(corpus, n, query.profile, query.where)
     rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
                         dismissed=query.dismissed, now=now)
-    lexical = np.zeros(n, dtype=np.float32)
-    if query.terms.strip() and "lexical_rows" in corpus.sparse:
-        cols, weights = corpus.lexical_model.query(query.terms)
-        lexical = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
+    removed = rules.removed(n)
+    occupation = occupation_closeness(corpus, n, query.profile.wishes.occupations)
+    measures_all = measures_every_row(query, removed, occupation)
+    if measures_all and semantic is None:
+        semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
+    if lexical is None:  # in line, while a helper thread measures the semantic similarities
+        lexical = soon(0, lambda: lexical_similarity(corpus, query, n))
     measured = levels(reference, query.vector)
     semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated or calibrations(
         reference, vector=query.vector, terms=query.terms, measured=measured)
     return Context(
-        corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=rules.removed(n),
-        occupation=occupation_closeness(corpus, n, query.profile.wishes.occupations), lexical=lexical,
-        described=described(corpus, n, query, reference, measured[0]), described_group=described(corpus, n, query, reference, measured[1]),
-        semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration, described_calibration=described_calibration,
-        group_calibration=group_calibration,
+        corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=removed, occupation=occupation,
+        lexical=lexical(), skills=skills_found(corpus, n, query.skills), described=described(corpus, n, query, reference, measured[0]),
+        described_group=described(corpus, n, query, reference, measured[1]), semantic_calibration=semantic_calibration,
+        lexical_calibration=lexical_calibration, described_calibration=described_calibration, group_calibration=group_calibration,
+        semantic_pending=semantic if measures_all else None,
     )
+
+
+def lexical_similarity(corpus: Corpus, query: Query, n: int) -> FloatArray:
+    """The query's lexical similarity to every row (0 without terms)."""
+    if not query.terms.strip() or "lexical_rows" not in corpus.sparse:
+        return np.zeros(n, dtype=np.float32)
+    cols, weights = corpus.lexical_model.query(query.terms)
+    found: FloatArray = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
+    return found
+
+
+def measures_every_row(query: Query, removed: BoolArray, occupation: FloatArray) -> bool:
+    """Whether candidate retrieval measures the semantic similarity of every row: most allowed rows are not candidates
+    by occupation, and measuring them all in one pass is cheaper than searching among them."""
+    if query.filters.occupation is not None:
+        return False
+    rest = int((~removed & (occupation < 0.5)).sum())
+    return rest * 3 > len(removed)
 
 
 @dataclass
@@ -277,9 +326,10 @@ class Measured:
         return self._sum(lambda kind: kind != "fit", self.fit.copy())
 
     def _sum(self, chosen: Callable[[str], bool], result: FloatArray) -> FloatArray:
+        contribution = np.empty_like(result)
         for name, raw in self.raw.items():
             if chosen(component_kind(name)):
-                contribution = raw * self.weight[name]
+                np.multiply(raw, self.weight[name], out=contribution)
                 np.copyto(contribution, np.float32(0.0), where=np.isnan(contribution))
                 result += contribution
         return result
@@ -301,7 +351,7 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
     if not query.has_text:
         semantic_z[:] = np.nan
     lexical = ctx.lexical[rows]
-    found = skills_found(ctx.corpus, ctx.n, query.skills, rows)
+    found = ctx.skills[rows]
     raw: dict[str, FloatArray] = {
         "base": np.ones(len(rows), dtype=np.float32),
         "semantic": semantic_z,
@@ -333,12 +383,12 @@ def fit_bound(ctx: Context, semantic_ceiling: float | FloatArray) -> FloatArray:
         semantic = np.float32(weights["semantic"]) * ctx.semantic_calibration.z(ceiling, model.z_clip)
     else:
         semantic = np.asarray([weights["semantic"] * model.z_clip[0]], np.float32)
-    rest, has_vector = _bound_without_semantic(ctx)
+    rest, has_vector = bound_without_semantic(ctx)
     bound: FloatArray = rest + has_vector * (semantic if len(semantic) > 1 else semantic[0])
     return bound
 
 
-def _bound_without_semantic(ctx: Context) -> tuple[FloatArray, FloatArray]:
+def bound_without_semantic(ctx: Context) -> tuple[FloatArray, FloatArray]:
     """The fit bound's terms that do not depend on the semantic ceiling (computed once per request), and where a row has
     a vector (1.0) for the semantic term to count."""
     if ctx.bound_rest is None:

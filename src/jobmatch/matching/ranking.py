@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from jobmatch.matching.measure import Context, Measured, fit_bound, measure
+from jobmatch.matching.measure import Context, Measured, bound_without_semantic, fit_bound, measure, measures_every_row
 from jobmatch.matching.weights import FitModel
 from jobmatch.vocab import StayFactor
 
@@ -144,7 +144,8 @@ def candidates(ctx: Context) -> RowArray:
     chosen = allowed & (ctx.occupation >= 0.5)
     rest = allowed & ~chosen  # the dense channel and the bound look only at rows not already candidates
     rest_count = int(rest.sum())
-    if rest_count * 3 > ctx.n:  # most rows are left: measuring all their similarities is cheaper than searching
+    if measures_every_row(ctx.query, ctx.removed, ctx.occupation):
+        bound_without_semantic(ctx)  # while a helper thread may still be measuring the similarities
         similarity = ctx.semantic(np.arange(ctx.n, dtype=np.int64))
         return np.flatnonzero(chosen | (rest & (fit_bound(ctx, similarity) >= ctx.model.floor - BOUND_MARGIN)))
     k = DENSE_START

@@ -19,6 +19,8 @@ from jobmatch.search.rows import BoolArray, FloatArray, Growable
 
 EXACT_LIMIT = 20_000
 """Masks up to this many rows are searched exactly: gathering and multiplying them costs a few milliseconds."""
+GATHER_CHUNK = 512
+"""Rows gathered and multiplied at a time when the similarities of some rows are asked for."""
 SEARCH_THREADS = 1
 """Concurrent requests are the parallelism: one OpenMP thread per search."""
 
@@ -64,7 +66,10 @@ class DenseRows:
         vectors = self.vectors.view()
         if len(rows) * 8 > len(vectors):  # many rows: one pass over contiguous memory beats gathering them
             return inner_products(vectors, query)[rows]
-        return inner_products(vectors[rows], query)
+        found = np.empty(len(rows), np.float32)
+        for start in range(0, len(rows), GATHER_CHUNK):  # gathered a chunk at a time, the rows stay in cache
+            found[start : start + GATHER_CHUNK] = inner_products(vectors[rows[start : start + GATHER_CHUNK]], query)
+        return found
 
     def search(
         self, query: FloatArray, allowed: BoolArray, k: int, *, exact: Callable[[RowArray], FloatArray] | None = None,
