@@ -7,20 +7,25 @@ import itertools
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.matching import measure, ranking
+from jobmatch.search import sync
 from jobmatch.search.snapshot import RankingCache
+from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Settings
 from tests.auth import seeker_headers
 from tests.conftest import ClientAs
 from tests.factories import posting_body, seeker_body
 from tests.matching_support import build_index, load_geography
+from tests.test_reindex import EMBEDDER, import_postings, reindex
 
 NURSE = {"system": "STYRK08", "code": "2223", "label": "Sykepleiere"}
 COOK = {"system": "STYRK08", "code": "5120", "label": "Kokker"}
@@ -166,3 +171,44 @@ def test_similarities_measured_on_a_helper_thread_rank_to_the_bit_as_measured_in
     monkeypatch.setattr(measure, "soon", lambda n, work: helped.append(True) or measured_on_helper(n, work))
     assert _pages_with_scores(me, seeker_id) == in_line
     assert helped
+
+
+def test_the_change_feed_rereads_the_overlap_window_only_until_every_transaction_in_it_has_committed(
+    settings: Settings, session_factory: sessionmaker[Session], engine: Engine, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = import_postings(session_factory, range(40))
+    reindex(session_factory, settings)
+    store = IndexStore(settings.index_dir)
+    current = store.current()
+    assert current is not None
+    snapshot = store.load(current, model_id=EMBEDDER.model_id)
+    windows: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "updated_at >=" in statement:
+            windows.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        monkeypatch.setattr(sync, "SYNC_OVERLAP", timedelta(hours=1))  # the bulk import is inside the window
+        late = ids[0]
+        with session_factory.begin() as session:  # a transaction that began before the watermark commits only now
+            session.execute(text("UPDATE postings SET title = 'Kokk, kom sent', content_hash = md5(content_hash), "
+                                 "updated_at = :at WHERE id = :id"), {"at": snapshot.watermark[0] - timedelta(seconds=1), "id": late})
+        with session_factory() as session:
+            assert sync.sync_changes(snapshot, session).applied == 1
+            assert sync.sync_changes(snapshot, session).applied == 0
+        assert snapshot.corpus.texts["titles"][snapshot.corpus.row_of[late]] == "Kokk, kom sent"
+        assert len(windows) == 2  # read on every sync while a transaction in it may still commit
+        monkeypatch.setattr(sync, "SYNC_OVERLAP", timedelta(0))  # the database's clock is past the window
+        with session_factory() as session:
+            for _ in range(3):
+                sync.sync_changes(snapshot, session)
+        assert len(windows) == 3  # read one last time, then not again until the watermark moves
+        with session_factory.begin() as session:
+            session.execute(text("UPDATE postings SET content_hash = md5(content_hash), updated_at = now() WHERE id = :id"), {"id": ids[1]})
+        with session_factory() as session:
+            assert sync.sync_changes(snapshot, session).applied == 1
+        assert len(windows) == 4
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

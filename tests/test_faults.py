@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from jobmatch.app import create_app
@@ -125,3 +126,18 @@ def test_the_database_vanishing_during_a_reindex_leaves_the_last_good_index_serv
         assert client.get("/v1/index").json()["version"] == good
         assert run_reindex(session_factory, embedder=embedder, index_store=store)["index_version"] != good
     engine.dispose()
+
+
+def test_server_options_in_the_database_url_are_kept_beside_the_statement_timeout(engine: Engine, database_url: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("CREATE SCHEMA IF NOT EXISTS elsewhere"))
+    separator = "&" if "?" in database_url else "?"
+    configured = make_engine(f"{database_url}{separator}options=-csearch_path%3Delsewhere", statement_timeout_ms=4321)
+    try:
+        with configured.connect() as connection:
+            assert connection.execute(text("SHOW search_path")).scalar() == "elsewhere"
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "4321ms"
+    finally:
+        configured.dispose()
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA elsewhere"))

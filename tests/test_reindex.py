@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
@@ -25,12 +26,15 @@ from jobmatch.app import create_app
 from jobmatch.db.tables import PostingRow
 from jobmatch.embedding.fake import HashingEmbedder
 from jobmatch.index import persist
+from jobmatch.matching.service import keep_priors_current, prior_cache
 from jobmatch.postings import repository as postings_repository
 from jobmatch.postings.schemas import PostingIn
 from jobmatch.postings.service import row_values
 from jobmatch.search.build import PAUSE_AT_ENV, READ_CHUNK, build_version
+from jobmatch.search.holder import IndexHolder
 from jobmatch.search.index_api import router as index_router
 from jobmatch.search.reindex import ExitCode, run_reindex
+from jobmatch.search.snapshot import IndexSnapshot
 from jobmatch.search.versions import BUILD_PREFIX, MANIFEST_FILE, IndexStore
 from jobmatch.settings import Settings
 from tests.auth import admin_headers, seeker_headers
@@ -392,3 +396,32 @@ def test_index_status_reports_the_served_version_and_the_last_run(
     assert status["last_run"]["embeddings_computed"] == 3
     assert status["last_run"]["index_version"] == summary["index_version"]
     assert as_seeker.status_code == 403
+
+
+def test_a_version_is_prepared_before_it_counts_as_ready_and_a_new_one_before_it_replaces_the_served_one(
+    settings: Settings, session_factory: sessionmaker[Session],
+) -> None:
+    import_postings(session_factory, range(3))
+    reindex(session_factory, settings)
+    holder = IndexHolder(IndexStore(settings.index_dir), model_id=EMBEDDER.model_id)
+    prepared: list[tuple[str, str | None, int]] = []
+
+    def priors_ready(snapshot: IndexSnapshot, factory: sessionmaker[Session]) -> None:
+        keep_priors_current(snapshot, factory)
+        served = holder.snapshot
+        prepared.append((snapshot.version, served.version if served else None, len(prior_cache(snapshot).for_rows(
+            factory(), snapshot.corpus, np.arange(snapshot.corpus.view().n))[1])))
+
+    holder.follow(priors_ready, before_serving=True)
+    holder.reload_if_changed()  # as a process starts: the version is loaded before the database is asked
+    first = holder.require()
+    assert not holder.ready
+    holder.prepare(session_factory)
+    holder.prepare(session_factory)
+    assert holder.ready
+    assert prepared == [(first.version, first.version, 3)]  # once per version, every row's stay prior at hand
+    import_postings(session_factory, range(3, 5))
+    reindex(session_factory, settings)
+    assert holder.reload_if_changed(session_factory)
+    assert prepared[-1] == (holder.require().version, first.version, 5)  # prepared while the previous version served
+    assert holder.ready

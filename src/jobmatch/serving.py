@@ -92,7 +92,7 @@ def run_server(settings: Settings, url: str, *, listener: socket.socket, workers
     _announce_when_ready(host, port)
     step(f"starting the API on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
-        uvicorn.Server(uvicorn.Config(create_app(settings, database_url=url), log_config=None)).run(sockets=[listener])
+        uvicorn.Server(uvicorn.Config(create_app(settings, database_url=url, serving=True), log_config=None)).run(sockets=[listener])
         return
     _fresh_metrics_folder(settings)
     # Each worker builds its own app from the environment; the URL may be the embedded server's.

@@ -1,6 +1,9 @@
-"""`/healthz` (the process is alive) and `/readyz` (it can serve: database reachable, schema current)."""
+"""`/healthz` (the process is alive) and `/readyz` (it can serve: database reachable, schema current, an index version
+served and prepared)."""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -12,6 +15,7 @@ from jobmatch.db import migrate
 from jobmatch.deps import StateDep
 
 router = APIRouter(tags=["operations"])
+logger = logging.getLogger(__name__)
 
 
 class Health(BaseModel):
@@ -41,8 +45,15 @@ def readyz(state: StateDep) -> JSONResponse:
     except Exception as exc:  # noqa: BLE001  (readiness reports any failure instead of raising)
         checks["database"] = f"unreachable: {type(exc).__name__}"
     state.index.reload_if_changed()
-    snapshot = state.index.snapshot
-    checks["index"] = "ok" if snapshot is not None else "no search index yet; run `jobmatch reindex`"
+    if checks.get("database") == "ok":
+        try:
+            state.index.prepare(state.session_factory)
+        except Exception:  # noqa: BLE001  (upkeep retries; readiness says the version is not prepared)
+            logger.exception("preparing the served index version failed")
+    if state.index.ready:
+        checks["index"] = "ok"
+    else:
+        checks["index"] = "warming up" if state.index.snapshot is not None else "no search index yet; run `jobmatch reindex`"
     ready = all(value == "ok" for value in checks.values()) and "schema" in checks
     body = Readiness(ready=ready, checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)

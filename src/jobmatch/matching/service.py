@@ -10,7 +10,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch import cursors
 from jobmatch.embedding import store as vector_store
@@ -131,6 +131,13 @@ def ranking_for(session: Session, snapshot: IndexSnapshot, query: Query, *, gene
 def prior_cache(snapshot: IndexSnapshot) -> PriorCache:
     cache: PriorCache = snapshot.extras.setdefault("priors", PriorCache())
     return cache
+
+
+def keep_priors_current(snapshot: IndexSnapshot, session_factory: sessionmaker[Session]) -> None:
+    """A follower of the served index: every row's stay prior is computed beside the requests, not inside one (a new
+    version, rows the change feed appended, a refreshed prior table)."""
+    with session_factory() as session:
+        prior_cache(snapshot).for_rows(session, snapshot.corpus, np.zeros(0, dtype=np.int64))
 
 
 def encode_cursor(offset: int, ranking: Ranking) -> str:

@@ -45,6 +45,9 @@ class IndexHolder:
         self._follow_lock = threading.Lock()
         self._upkeep: tuple[sessionmaker[Session], Embedder | None] | None = None
         self._followers: list[Follower] = []
+        self._preparers: list[Follower] = []
+        self._prepared: IndexSnapshot | None = None
+        self._prepare_lock = threading.Lock()
         IndexHolder._instances.add(self)
 
     @classmethod
@@ -100,13 +103,43 @@ class IndexHolder:
                 self._refused.add(current)
                 logger.error("refusing index version %s, still serving %s: %s", current, served, error)
                 return False
+            if session_factory is not None:
+                try:
+                    self._prepare(snapshot, session_factory)
+                except Exception:  # the version is good; upkeep prepares it again
+                    logger.exception("preparing index version %s failed; it serves, and upkeep retries", current)
             self._snapshot = snapshot
         logger.info("now serving index version %s (was %s)", current, served)
         return True
 
-    def follow(self, follower: Follower) -> None:
-        """Run `follower` with the served snapshot in every round of the followers' upkeep (before `start`)."""
+    def follow(self, follower: Follower, *, before_serving: bool = False) -> None:
+        """Run `follower` with the served snapshot in every round of the followers' upkeep (before `start`).
+
+        `before_serving`: it also prepares every version before the version counts as ready (work a request would
+        otherwise do, such as every row's stay prior): a new version is prepared before it replaces the served one.
+        """
         self._followers.append(follower)
+        if before_serving:
+            self._preparers.append(follower)
+
+    @property
+    def ready(self) -> bool:
+        """A version is served, and prepared."""
+        snapshot = self._snapshot
+        return snapshot is not None and (not self._preparers or self._prepared is snapshot)
+
+    def prepare(self, session_factory: sessionmaker[Session]) -> None:
+        """Prepare the served version once (the version a process starts with is loaded before the database is asked)."""
+        snapshot = self._snapshot
+        if snapshot is not None and self._prepared is not snapshot:
+            self._prepare(snapshot, session_factory)
+
+    def _prepare(self, snapshot: IndexSnapshot, session_factory: sessionmaker[Session]) -> None:
+        with self._prepare_lock:
+            if self._prepared is not snapshot:
+                for preparer in self._preparers:
+                    preparer(snapshot, session_factory)
+                self._prepared = snapshot
 
     def follow_round(self, session_factory: sessionmaker[Session]) -> None:
         """One round of every follower, with the snapshot served now (none before there is one)."""
@@ -125,6 +158,7 @@ class IndexHolder:
                 return
             with session_factory() as session:
                 sync_changes(snapshot, session)
+            self.prepare(session_factory)
             if embedder is not None:
                 embed_pending(snapshot, session_factory, embedder=embedder)
 

@@ -56,6 +56,9 @@ class IndexSnapshot:
     watermark: tuple[datetime, int]
     """The change feed's position: the next read starts after this (updated_at, id)."""
     deletions_seen: datetime
+    settled: tuple[datetime, int] | None = None
+    """The watermark whose overlap window was last read after every transaction in it had committed: until the
+    watermark moves, nothing can commit late behind it."""
     rankings: RankingCache = field(default_factory=RankingCache)
     extras: dict[str, Any] = field(default_factory=dict)
     """Per-version caches other packages keep here (the stay prior per row)."""

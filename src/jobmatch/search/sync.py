@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.db.tables import PostingDeletionRow, PostingRow
@@ -94,8 +94,17 @@ def sync_changes(snapshot: IndexSnapshot, session: Session) -> SyncResult:
 
 
 def _late_commits(snapshot: IndexSnapshot, session: Session) -> int:
-    """Rows inside the overlap window, behind the watermark, that the corpus has not applied."""
+    """Rows inside the overlap window, behind the watermark, that the corpus has not applied.
+
+    Once the database's clock is past the window, every transaction in it has committed: the window is read one last
+    time and not again until the watermark moves (after a bulk import it holds tens of thousands of rows).
+    """
     after_time, after_id = snapshot.watermark
+    if snapshot.settled == snapshot.watermark:
+        return 0
+    database_now = session.execute(select(func.now())).scalar_one()
+    if database_now - after_time > SYNC_OVERLAP:
+        snapshot.settled = snapshot.watermark
     recent = session.execute(
         select(PostingRow.id, PostingRow.content_hash).where(
             PostingRow.updated_at >= after_time - SYNC_OVERLAP,
