@@ -11,6 +11,7 @@ index in `--index`, so later runs, and runs of older code (`PYTHONPATH=<export>/
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 from pathlib import Path
 
@@ -54,6 +55,10 @@ def main() -> None:
     snapshot = store.load(current, model_id=embedder.model_id)
     with session_factory() as session:
         sync_changes(snapshot, session)
+    if hasattr(matching, "keep_priors_current"):  # older code on PYTHONPATH prepares its priors in the first request
+        matching.keep_priors_current(snapshot, session_factory)
+    gc.freeze()  # as a serving process does once it has started and prepared its version
+    with session_factory() as session:
         queries = {name: matching.build_query(session, embedder=embedder, profile=SeekerIn.model_validate(body))
                    for name, body in scale.seekers(points).items()}
         times: dict[str, list[float]] = {name: [] for name in queries}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import gc
 import json
 import math
 import os
@@ -187,6 +188,8 @@ def in_process(session_factory: sessionmaker[Session], store: IndexStore, embedd
     snapshot = store.load(current, model_id=embedder.model_id)
     with session_factory() as session:
         sync_changes(snapshot, session)
+    matching.keep_priors_current(snapshot, session_factory)
+    gc.freeze()  # as a serving process does once it has started and prepared its version
     results: dict[str, Any] = {}
     for name, body in seekers(points).items():
         profile = SeekerIn.model_validate(body)
