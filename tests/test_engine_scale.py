@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.matching import measure, ranking
 from jobmatch.search import sync
+from jobmatch.search.dense import DenseRows
 from jobmatch.search.snapshot import RankingCache
 from jobmatch.search.versions import IndexStore
 from jobmatch.settings import Settings
@@ -153,24 +155,30 @@ def _pages_with_scores(client: TestClient, seeker_id: str, **params: Any) -> lis
     return [(item["posting_id"], item["score"], item["fit"]) for item in page.json()["items"]]
 
 
-@pytest.mark.parametrize("stay_factors", [{}, {"extent": "must"}], ids=["no must: measured from the start", "a must: measured once known"])
+@pytest.mark.parametrize("stay_factors", [{}, {"commute": "must"}],
+                         ids=["no must: measured from the start", "a commute must: measured once the rules leave most rows"])
 def test_similarities_measured_on_a_helper_thread_rank_to_the_bit_as_measured_in_line(
     client_as: ClientAs, market: dict[str, list[int]], monkeypatch: pytest.MonkeyPatch, stay_factors: dict[str, str],
 ) -> None:
     me = client_as(seeker_headers("helper-thread"))
-    body = seeker_body(summary="Sykepleier og kokk", wishes={"occupations": [COOK], "extent": "full_time"}, stay_factors=stay_factors,
-                       not_for_me={})
+    wishes = {"occupations": [COOK], "extent": "full_time", "locations": [{"postal_code": "5003", "max_distance_km": 30}]}
+    body = seeker_body(summary="Sykepleier og kokk", wishes=wishes, stay_factors=stay_factors, not_for_me={})
     seeker_id = me.post("/v1/seekers", json=body).json()["id"]
     in_line = _pages_with_scores(me, seeker_id)
     assert len(in_line) > 20  # most rows are left beside the wished occupation: every row's similarity is measured
     holder = me.app.state.jobmatch.index  # type: ignore[attr-defined]
     holder.snapshot.rankings = RankingCache()
     monkeypatch.setattr(measure, "PARALLEL_ROWS", 0)  # every corpus is large enough for the helper thread
-    measured_on_helper = measure.soon
-    helped: list[bool] = []
-    monkeypatch.setattr(measure, "soon", lambda n, work: helped.append(True) or measured_on_helper(n, work))
+    similarity = DenseRows.similarity
+    threads: list[tuple[str, int]] = []
+
+    def recorded(self: DenseRows, query: Any, rows: Any) -> Any:
+        threads.append((threading.current_thread().name, len(rows)))
+        return similarity(self, query, rows)
+
+    monkeypatch.setattr(DenseRows, "similarity", recorded)
     assert _pages_with_scores(me, seeker_id) == in_line
-    assert helped
+    assert ("jobmatch-similarity_0", 60) in threads or ("jobmatch-similarity_1", 60) in threads  # every row's, on a helper
 
 
 def test_the_change_feed_rereads_the_overlap_window_only_until_every_transaction_in_it_has_committed(

@@ -15,7 +15,3 @@ class MatchFilters:
     engagement_type: EngagementType | None = None
     remote: Remote | None = None
     sector: Sector | None = None
-
-    def constrains(self) -> bool:
-        """Whether any filter is set."""
-        return any(value is not None for value in vars(self).values())

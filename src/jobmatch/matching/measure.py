@@ -260,7 +260,7 @@ def context(
     n = view.n
     every = np.arange(n, dtype=np.int64)
     semantic = lexical = None
-    if not query.filters.constrains() and Importance.MUST not in query.importances.values():  # few rows removed: all will be measured
+    if few_removed(query):  # all will be measured: from the start
         semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
     else:  # the rules may leave few rows: the lexical pass runs beside them
         lexical = soon(n, lambda: lexical_similarity(corpus, query, n))
@@ -293,6 +293,13 @@ def lexical_similarity(corpus: Corpus, query: Query, n: int) -> FloatArray:
     cols, weights = corpus.lexical_model.query(query.terms)
     found: FloatArray = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
     return found
+
+
+def few_removed(query: Query) -> bool:
+    """Whether the seeker's rules and the request's filters are unlikely to remove most rows: no commute `must` with a
+    place, no place or occupation filter (a `must` on extent, hours or the like removes a share, not most)."""
+    commute_must = query.importances[StayFactor.COMMUTE] is Importance.MUST and bool(query.where.points)
+    return not commute_must and query.filters.municipality is None and query.filters.occupation is None
 
 
 def measures_every_row(query: Query, removed: BoolArray, occupation: FloatArray) -> bool:
