@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.demo.loader import load_demo
+from jobmatch.matching.ranking import DESCRIBED_FIELD_Z, outside_field
 from jobmatch.privacy.pseudonyms import Pseudonyms, load_secret
 from jobmatch.settings import Settings
 from tests.auth import caseworker_headers, seeker_headers
@@ -99,3 +101,13 @@ def test_the_caseworker_reads_the_seeker_in_the_third_person(client_as: ClientAs
     own = seeker.get(f"/v1/seekers/{seeker_id}/matches/{posting_id}/explanation").json()
     own_text = " ".join([*own_page["items"][0]["summary_reasons"], *(c["why"]["no"] for c in own["components"])])
     assert re.search(r"\b(du|din|dine|deg)\b", own_text, re.IGNORECASE)
+
+
+
+def test_a_field_is_the_named_occupation_groups_not_their_whole_sub_major_group() -> None:
+    """For a nurse (2223), a pharmacist's post (2262) shares only the sub-major group "health professionals": work she
+    cannot take, outside her field, so it never comes before a posting the fit rates higher just for that."""
+    closeness = np.array([1.0, 0.5, 0.25, 0.0, 0.25], dtype=np.float32)  # wished, same minor group, sub-major, none
+    described = np.array([np.nan, np.nan, np.nan, np.nan, DESCRIBED_FIELD_Z], dtype=np.float32)  # the last: her own words
+    assert outside_field(True, closeness, np.ones(5, dtype=bool), described).tolist() == [False, False, True, True, False]
+    assert not outside_field(False, closeness, np.ones(5, dtype=bool), described).any()  # no named occupation: no field

@@ -8,7 +8,7 @@ A posting outside all three cannot fit, so the list holds every allowed posting 
 third set stays small.
 
 The order is fit first. For a seeker who named occupations, the postings of their field come before any other: the
-areas they named (a shared ISCO sub-major group), and occupations their own words clearly describe. Then postings that
+occupation groups they named (a shared ISCO minor group), and occupations their own words clearly describe. Then postings that
 clearly fit (a learned fit probability at or above the model's `strong` level) come before those that merely pass the
 floor; inside each band the whole score decides, so stay factors and the stay prior re-order postings that fit but
 never lift one that does not fit above one that does. A posting of a wished occupation is never below the floor; how
@@ -39,6 +39,8 @@ BOUND_MARGIN = 1e-4
 """Rounding room: a row whose bound falls short of the floor by less than this is still a candidate."""
 DESCRIBED_FIELD_Z = 2.5
 """A posting whose occupation the seeker's own words describe this clearly is in their field, named or not."""
+FIELD_CLOSENESS = 0.5
+"""Occupation closeness of the seeker's field: a wished occupation or one in its ISCO minor group."""
 LEXICAL_FIELD_Z = 2.0
 """Without wished occupations, the seeker's field is the postings whose titles share their words this clearly."""
 
@@ -141,7 +143,7 @@ def candidates(ctx: Context) -> RowArray:
         return np.zeros(0, dtype=np.int64)
     if ctx.query.filters.occupation is not None:  # the request asks for this occupation's postings: all of them
         return np.flatnonzero(allowed)
-    chosen = allowed & (ctx.occupation >= 0.5)
+    chosen = allowed & (ctx.occupation >= FIELD_CLOSENESS)
     rest = allowed & ~chosen  # the dense channel and the bound look only at rows not already candidates
     rest_count = int(rest.sum())
     if measures_every_row(ctx.query, ctx.removed, ctx.occupation):
@@ -164,10 +166,14 @@ def candidates(ctx: Context) -> RowArray:
 
 
 def outside_field(has_wishes: npt.ArrayLike, occupation: FloatArray, coded: npt.ArrayLike, described: FloatArray) -> BoolArray:
-    """Pairs outside the seeker's field: no shared ISCO sub-major group with an occupation they named, and an occupation
-    their own words do not clearly describe. Such a posting may fit, but never strongly, and it comes after their field."""
+    """Pairs outside the seeker's field: no shared ISCO minor group with an occupation they named, and an occupation
+    their own words do not clearly describe. Such a posting may fit, but never strongly, and it comes after their field.
+
+    A sub-major group is too wide a field: for a nurse it holds pharmacists and doctors, work a nurse cannot take, which
+    would then come before a health care assistant's post the fit rates far higher."""
     clearly = np.nan_to_num(described, nan=-np.inf) >= DESCRIBED_FIELD_Z
-    outside: BoolArray = np.asarray(has_wishes, dtype=bool) & (occupation <= 0) & np.asarray(coded, dtype=bool) & ~clearly
+    named = occupation >= FIELD_CLOSENESS
+    outside: BoolArray = np.asarray(has_wishes, dtype=bool) & ~named & np.asarray(coded, dtype=bool) & ~clearly
     return outside
 
 
@@ -204,7 +210,7 @@ def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArr
 def field_mask(ctx: Context) -> BoolArray:
     """The postings of the seeker's field: wished or neighbouring occupations, else titles clearly like theirs."""
     if ctx.query.profile.wishes.occupations:
-        field_rows = ctx.occupation >= 0.5
+        field_rows = ctx.occupation >= FIELD_CLOSENESS
     else:
         field_rows = ctx.lexical_calibration.z(ctx.lexical, ctx.model.z_clip) >= LEXICAL_FIELD_Z
     for code in ("inactive", "dismissed"):
