@@ -323,6 +323,8 @@ class Measured:
     """The uncalibrated semantic and lexical similarities, for the words."""
     skills_found: npt.NDArray[np.bool_]
     prior_rate: npt.NDArray[np.object_]
+    inert: frozenset[str] = frozenset()
+    """Components that add nothing to any row (a weight of 0, or no value, for every row): the sums skip them."""
 
     @cached_property
     def fit(self) -> FloatArray:
@@ -335,7 +337,7 @@ class Measured:
     def _sum(self, chosen: Callable[[str], bool], result: FloatArray) -> FloatArray:
         contribution = np.empty_like(result)
         for name, raw in self.raw.items():
-            if chosen(component_kind(name)):
+            if chosen(component_kind(name)) and name not in self.inert:
                 np.multiply(raw, self.weight[name], out=contribution)
                 np.copyto(contribution, np.float32(0.0), where=np.isnan(contribution))
                 result += contribution
@@ -359,26 +361,37 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
         semantic_z[:] = np.nan
     lexical = ctx.lexical[rows]
     found = ctx.skills[rows]
+    n = len(rows)
+    none = every_row(np.nan, n)
     raw: dict[str, FloatArray] = {
-        "base": np.ones(len(rows), dtype=np.float32),
+        "base": every_row(1.0, n),
         "semantic": semantic_z,
-        "lexical": ctx.lexical_calibration.z(lexical, model.z_clip) if query.terms.strip() else np.full(len(rows), np.nan, np.float32),
-        "occupation": ctx.occupation[rows] if query.profile.wishes.occupations else np.full(len(rows), np.nan, np.float32),
-        "skills": skills_share(query.skills, found) if query.skills.skills else np.full(len(rows), np.nan, np.float32),
+        "lexical": ctx.lexical_calibration.z(lexical, model.z_clip) if query.terms.strip() else none,
+        "occupation": ctx.occupation[rows] if query.profile.wishes.occupations else none,
+        "skills": skills_share(query.skills, found) if query.skills.skills else none,
         "described_occupation": ctx.described_calibration.z(ctx.described[rows], model.z_clip),
         "described_group": ctx.group_calibration.z(ctx.described_group[rows], model.z_clip),
     }
-    weight = {"base": np.full(len(rows), model.intercept, np.float32)}
-    weight |= {name: np.full(len(rows), model.weights[name], np.float32) for name in FIT_FEATURES}
+    weight = {"base": every_row(model.intercept, n)} | {name: every_row(model.weights[name], n) for name in FIT_FEATURES}
+    inert = {name for name, values in raw.items() if values is none}
     for factor in StayFactor:
         raw[factor.value] = ctx.stay.raw[factor][rows]
-        weight[factor.value] = np.full(len(rows), stay_weight(query.importances[factor]), np.float32)
-    no_prior = np.full(len(rows), None, dtype=object)
-    prior_raw, prior_rate = prior if prior is not None else (np.full(len(rows), np.nan, np.float32), no_prior)
+        weight[factor.value] = every_row(stay_weight(query.importances[factor]), n)
+        if stay_weight(query.importances[factor]) == 0:
+            inert.add(factor.value)
+    prior_raw, prior_rate = prior if prior is not None else (none, np.full(n, None, dtype=object))
     raw["stay_prior"] = prior_raw
     weight["stay_prior"] = np.where(np.isnan(prior_raw), 0.0, STAY_PRIOR_WEIGHT).astype(np.float32)
+    if prior is None:
+        inert.add("stay_prior")
     return Measured(rows=rows, raw=raw, weight=weight, similarity={"semantic": semantic, "lexical": lexical},
-                    skills_found=found, prior_rate=prior_rate)
+                    skills_found=found, prior_rate=prior_rate, inert=frozenset(inert))
+
+
+def every_row(value: float, n: int) -> FloatArray:
+    """One value for each of n rows: a read-only view of one number, not n copies."""
+    view: FloatArray = np.broadcast_to(np.float32(value), (n,))
+    return view
 
 
 def fit_bound(ctx: Context, semantic_ceiling: float | FloatArray) -> FloatArray:
