@@ -57,7 +57,7 @@ def main() -> None:
         sync_changes(snapshot, session)
     if hasattr(matching, "keep_priors_current"):  # older code on PYTHONPATH prepares its priors in the first request
         matching.keep_priors_current(snapshot, session_factory)
-    gc.freeze()  # as a serving process does once it has started and prepared its version
+    gc.freeze()  # as a serving process freezes what start-up built (here the version too: nothing replaces it)
     with session_factory() as session:
         queries = {name: matching.build_query(session, embedder=embedder, profile=SeekerIn.model_validate(body))
                    for name, body in scale.seekers(points).items()}

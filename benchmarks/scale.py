@@ -11,7 +11,7 @@ by side:
 - incremental ÷ full reindex after 1% of the postings changed (model time excluded).
 
 Latency is measured after the database is vacuumed and checkpointed (the bulk load's aftermath), in a process that
-has prepared its version and frozen what it built, as a serving process does.
+has prepared its version and frozen what it built for the garbage collector.
 
     .venv/bin/python benchmarks/scale.py --geonames ../shared/data/geo-no/NO.txt --sizes 10000 100000 --http
 """
@@ -199,7 +199,7 @@ def in_process(session_factory: sessionmaker[Session], store: IndexStore, embedd
     with session_factory() as session:
         sync_changes(snapshot, session)
     matching.keep_priors_current(snapshot, session_factory)
-    gc.freeze()  # as a serving process does once it has started and prepared its version
+    gc.freeze()  # as a serving process freezes what start-up built (here the version too: nothing replaces it)
     results: dict[str, Any] = {}
     for name, body in seekers(points).items():
         profile = SeekerIn.model_validate(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -425,3 +427,25 @@ def test_a_version_is_prepared_before_it_counts_as_ready_and_a_new_one_before_it
     assert holder.reload_if_changed(session_factory)
     assert prepared[-1] == (holder.require().version, first.version, 5)  # prepared while the previous version served
     assert holder.ready
+
+
+def test_a_serving_process_collects_the_version_it_replaced(settings: Settings, session_factory: sessionmaker[Session]) -> None:
+    """A serving process freezes what it built at start for the garbage collector; the index versions are not in it, so
+    a replaced version, held in a cycle by the rankings cached on it, is collected."""
+    import_postings(session_factory, range(4))
+    reindex(session_factory, settings)
+    try:
+        with TestClient(create_app(settings, serving=True), raise_server_exceptions=False, headers=admin_headers()) as client:
+            holder = client.app.state.jobmatch.index  # type: ignore[attr-defined]
+            first = weakref.ref(holder.require())
+            seeker = TestClient(client.app, headers=seeker_headers("collected"))
+            seeker.cookies = client.cookies
+            seeker_id = create_seeker(seeker)
+            assert served_version(seeker, seeker_id) == first().version  # a ranking is cached on the first version
+            import_postings(session_factory, range(4, 6))
+            reindex(session_factory, settings)
+            assert served_version(seeker, seeker_id) != first().version
+            gc.collect()
+            assert first() is None
+    finally:
+        gc.unfreeze()

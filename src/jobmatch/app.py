@@ -63,8 +63,8 @@ def _warn_if_not_ready(engine: Engine) -> None:
 def create_app(settings: Settings, *, database_url: str | None = None, serving: bool = False) -> FastAPI:
     """Build the API; `database_url` overrides the settings (the CLI passes the embedded server's URL).
 
-    `serving`: the app is a server process's only one. Start-up ends by moving every object it built (libraries, the
-    index version) out of the garbage collector's reach: a full collection walking them paused requests for 100–200 ms.
+    `serving`: the app is a server process's only one. Start-up moves the objects it built before the index (libraries,
+    the model) out of the garbage collector's reach: a full collection walking them paused requests for 100–200 ms.
     """
     url = database_url or (settings.database_url.get_secret_value() if settings.database_url else None)
 
@@ -83,6 +83,8 @@ def create_app(settings: Settings, *, database_url: str | None = None, serving: 
             settings.embedding_model, query_prefix=settings.embedding_query_prefix,
             passage_prefix=settings.embedding_passage_prefix,
         )
+        if serving:  # the libraries and the model live as long as the process: full collections no longer walk them
+            gc.freeze()  # (index versions come after: a replaced one, and the rankings that refer to it, must be collectable)
         index = IndexHolder.at(settings.data_dir, model_id=embedder.model_id)
         index.reload_if_changed()
         if index.snapshot is None:
@@ -96,8 +98,6 @@ def create_app(settings: Settings, *, database_url: str | None = None, serving: 
             index.prepare(session_factory)  # before this worker takes its first request
         except SQLAlchemyError as exc:
             logger.warning("could not prepare the index version (%s); upkeep retries, /readyz reports it", type(exc).__name__)
-        if serving:
-            gc.freeze()  # what start-up built lives as long as the process: full collections no longer walk it
         index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds)
         app.state.jobmatch = AppState(
             settings=settings, engine=engine, session_factory=session_factory, embedder=embedder, index=index, seekers=seekers,
