@@ -45,10 +45,11 @@ from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.sentence import load_embedder
 from jobmatch.embedding.texts import posting_text, seeker_text
 from jobmatch.feedback import repository as feedback_repository
+from jobmatch.matching.calibration import calibrations
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import skill_stems
 from jobmatch.matching.formula import scored
-from jobmatch.matching.measure import Query, calibrations, context, measure
+from jobmatch.matching.measure import Query, context, measure
 from jobmatch.matching.ranking import order_of
 from jobmatch.matching.service import wherever
 from jobmatch.matching.weights import effective_importances, fit_model

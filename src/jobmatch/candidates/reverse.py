@@ -16,8 +16,8 @@ import scipy.sparse as sp
 from jobmatch.auth.principal import Principal, Role
 from jobmatch.candidates.side import FACTORS, IMPORTANCES, SeekerView
 from jobmatch.geo.service import haversine_km
+from jobmatch.matching.calibration import zscore
 from jobmatch.matching.fit import occupation_closeness, stems_found
-from jobmatch.matching.measure import zscore
 from jobmatch.matching.ranking import outside_field
 from jobmatch.matching.rules import Exclusion, excluded_rows
 from jobmatch.matching.stay import choice_terms, commute_terms, hours_terms, salary_terms, violates_must

@@ -36,11 +36,12 @@ from jobmatch.errors import NotFound, ServiceUnavailable
 from jobmatch.fairness import exposures
 from jobmatch.feedback import repository as feedback_repository
 from jobmatch.geo.service import GeoResolver
+from jobmatch.matching.calibration import Calibrated, Calibration
 from jobmatch.matching.explanations import components_out
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import skill_stems
 from jobmatch.matching.formula import Scored, scored, summary_reasons
-from jobmatch.matching.measure import Calibrated, Calibration, Query, context, measure
+from jobmatch.matching.measure import Query, context, measure
 from jobmatch.matching.ranking import order_of
 from jobmatch.matching.schemas import Words
 from jobmatch.matching.service import wherever_with

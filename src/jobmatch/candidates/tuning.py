@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from jobmatch.matching.measure import calibrations_of
+from jobmatch.matching.calibration import calibrations_of
 from jobmatch.search.rows import Growable
 from jobmatch.search.snapshot import IndexSnapshot
 

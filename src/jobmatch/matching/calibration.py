@@ -1,0 +1,150 @@
+"""A query's similarities on its own scale: the calibration of each similarity against the corpus, and the occupations and
+ISCO minor groups the seeker's own words describe (similarity to the centroids of their postings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from jobmatch.search.corpus import Corpus
+from jobmatch.search.dense import inner_products
+
+FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+MIN_SPREAD = {"semantic": 0.02, "lexical": 0.01, "described": 0.02}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    mean: float
+    spread: float
+
+    def z(self, values: FloatArray, clip: tuple[float, float]) -> FloatArray:
+        return zscore(values, np.float32(self.mean), np.float32(self.spread), clip)
+
+
+def zscore(values: FloatArray, mean: FloatArray | np.float32, spread: FloatArray | np.float32, clip: tuple[float, float]) -> FloatArray:
+    """Similarities on the query's own scale: (value − mean) ÷ spread, clipped; one query or one per row."""
+    scaled: FloatArray = np.clip((values - mean) / spread, *clip).astype(np.float32)
+    return scaled
+
+
+def _calibration(values: FloatArray, name: str) -> Calibration:
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return Calibration(0.0, 1.0)
+    return Calibration(float(values.mean()), max(float(values.std()), MIN_SPREAD[name]))
+
+
+Calibrated = tuple[Calibration, Calibration, Calibration, Calibration]
+"""A query's semantic, lexical, described-occupation and described-group calibrations."""
+
+
+@dataclass(frozen=True)
+class Level:
+    """A query's similarities to the centroids of one level (occupations, or their ISCO minor groups) of a corpus."""
+
+    by_column: FloatArray
+    """Per occupation column: the similarity to its centroid at this level (0 where it has none)."""
+    known: BoolArray
+    """Per occupation column: whether it has a centroid at this level."""
+    distinct: FloatArray
+    """The similarity to every distinct centroid of the level: what the query's z-score is relative to."""
+
+
+def occupation_level(corpus: Corpus, vector: FloatArray) -> Level:
+    """The query's similarity to each occupation's centroid in this corpus."""
+    centroids, known = corpus.occupation_centroids(), corpus.occupation_known()
+    similarities = np.zeros(len(centroids), dtype=np.float32)
+    if known.any():
+        similarities[known] = inner_products(centroids[known], vector)
+    return Level(similarities, known, similarities[known])
+
+
+def group_level(corpus: Corpus, vector: FloatArray) -> Level:
+    """The query's similarity to the centroid of each occupation's ISCO minor group in this corpus."""
+    groups = corpus.groups()
+    distinct = np.zeros(len(groups.centroids), dtype=np.float32)
+    if groups.known.any():
+        distinct[groups.known] = inner_products(groups.centroids[groups.known], vector)
+    by_column = np.where(groups.column_known, distinct[np.maximum(groups.of_column, 0)], np.float32(0.0)).astype(np.float32)
+    return Level(by_column, groups.column_known, distinct[groups.known])
+
+
+def described(corpus: Corpus, n: int, *, has_text: bool, reference: Corpus, level: Level) -> FloatArray:
+    """Per row: the mean similarity of the seeker's vector to the centroids, in `reference`, of the row's occupations
+    at one level (`level`: the query's similarities, measured in `reference`).
+
+    A seeker who writes about wiring houses is close to the centroid of electricians' ads wherever a particular ad is
+    and whatever else it says; a kindergarten ad in the seeker's own town is not, however many words it shares.
+    """
+    rows = corpus.sparse.get("occupation_rows")
+    if rows is None or not has_text:
+        return np.full(n, np.nan, dtype=np.float32)
+    similarities, known = level.by_column, level.known
+    terms = corpus.vocabs["occupations"].terms
+    weights = np.zeros((len(terms), 2), dtype=np.float32)
+    if reference is corpus:
+        shared = min(len(terms), len(known))
+        weights[:shared, 0] = np.where(known[:shared], similarities[:shared], 0.0)
+        weights[:shared, 1] = known[:shared]
+    else:
+        for col, term in enumerate(terms):
+            at = reference.vocabs["occupations"].get(term)
+            if at is not None and at < len(known) and known[at]:
+                weights[col] = (similarities[at], 1.0)
+    totals = rows.product(weights, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        found: FloatArray = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
+    return found
+
+
+Levels = tuple[Level, Level]
+"""A query's occupation and group levels in one corpus."""
+
+
+def levels(corpus: Corpus, vector: FloatArray) -> Levels:
+    return occupation_level(corpus, vector), group_level(corpus, vector)
+
+
+def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str, measured: Levels | None = None) -> Calibrated:
+    """A query's similarities to the corpus's calibration sample (semantic, lexical) and to its occupations' and their
+    groups' centroids (from `measured` when given): the z-scores' mean and spread."""
+    cols, weights = corpus.lexical_model.query(terms if terms.strip() else "")  # kept for the query's next request
+    queries = sp.csr_matrix((weights, cols, [0, len(cols)]), shape=(1, max(corpus.lexical_model.n_features, int(cols.max(initial=-1)) + 1)))
+    return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries, measured=[measured] if measured else None)[0]
+
+
+def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, measured: list[Levels] | None = None) -> list[Calibrated]:
+    """`calibrations` of many queries at once (their vectors, and their lexical rows as `LexicalModel.transform` gives them).
+
+    Each query's calibration is the same to the last bit as when it is computed alone: the similarities are
+    `inner_products`, and each query's lexical similarities are one sparse-times-dense product of its own.
+    """
+    rows, sample_vectors, lexical_rows = corpus.calibration_sample()
+    queries = sp.csr_matrix(queries)
+    dense_query = np.zeros(int(lexical_rows.shape[1]) if lexical_rows is not None else 0, dtype=np.float32)
+    found: list[Calibrated] = []
+    for j, vector in enumerate(vectors):
+        occupations, groups = measured[j] if measured else levels(corpus, vector)
+        occupation = _calibration(occupations.distinct, "described")
+        group = _calibration(groups.distinct, "described")
+        if not len(rows):
+            found.append((Calibration(0.0, 1.0), Calibration(0.0, 1.0), occupation, group))
+            continue
+        lexical = np.zeros(len(rows), dtype=np.float32)
+        cols = queries.indices[queries.indptr[j] : queries.indptr[j + 1]]
+        inside = cols < len(dense_query)
+        if lexical_rows is not None and inside.any():
+            dense_query[cols[inside]] = queries.data[queries.indptr[j] : queries.indptr[j + 1]][inside]
+            lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32)
+            dense_query[cols[inside]] = 0.0
+        found.append((_calibration(inner_products(sample_vectors, vector), "semantic"), _calibration(lexical, "lexical"),
+                      occupation, group))
+    return found
