@@ -12,25 +12,26 @@ from jobmatch.lexical.norwegian import content_words, stem
 from jobmatch.matching.signals import Signal, Status
 from jobmatch.matching.weights import SKILL_DOES_NOT_WANT_TO_USE, SKILL_WANTS_TO_USE
 from jobmatch.postings.schemas import Occupation
-from jobmatch.search.corpus import Corpus
+from jobmatch.search.corpus import CODED_SYSTEMS, Corpus
 from jobmatch.seekers.schemas import SeekerSkill
 from jobmatch.vocab import OccupationSystem
 
 FloatArray = npt.NDArray[np.float32]
 RowArray = npt.NDArray[np.int64]
 
-_CODED = {OccupationSystem.STYRK08.value, OccupationSystem.ISCO08.value}
+SAME_MINOR_GROUP = 0.5
+"""Closeness of a code in a wished occupation's ISCO minor group; from it up, a posting is in the seeker's field."""
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
 
 
 def closeness(wished: Occupation, system: str, code: str) -> float:
     """1 for the wished code or a code under a wished group, 0.5 for the same ISCO minor group, 0.25 for the sub-major."""
-    if wished.system.value in _CODED and system in _CODED:
+    if wished.system.value in CODED_SYSTEMS and system in CODED_SYSTEMS:
         want = wished.code.strip()
         if code.startswith(want):
             return 1.0
         if len(want) >= 3 and len(code) >= 3 and want[:3] == code[:3]:
-            return 0.5
+            return SAME_MINOR_GROUP
         if len(want) >= 2 and len(code) >= 2 and want[:2] == code[:2]:
             return 0.25
         return 0.0

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from jobmatch.matching.calibration import Calibrated, Calibration, calibrations, described, levels
 from jobmatch.matching.filters import MatchFilters
-from jobmatch.matching.fit import SkillStems, occupation_closeness, skills_found, skills_share
+from jobmatch.matching.fit import SAME_MINOR_GROUP, SkillStems, occupation_closeness, skills_found, skills_share
 from jobmatch.matching.rules import Eligibility, eligibility
 from jobmatch.matching.stay import StayArrays, Wherever, stay_arrays
 from jobmatch.matching.weights import FIT_FEATURES, STAY_PRIOR_WEIGHT, FitModel, stay_weight
@@ -137,17 +137,16 @@ def context(
                         dismissed=query.dismissed, now=now)
     removed = rules.removed(n)
     occupation = occupation_closeness(corpus, n, query.profile.wishes.occupations)
-    measures_all = measures_every_row(query, removed, occupation)
+    measures_all = measures_every_row(query, int((~removed & (occupation < SAME_MINOR_GROUP)).sum()), n)
     if measures_all and semantic is None:
         semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
-    if lexical is None:  # in line, while a helper thread measures the semantic similarities
-        lexical = soon(0, lambda: lexical_similarity(corpus, query, n))
     occupations, groups = measured = levels(reference, query.vector)
     semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated or calibrations(
         reference, vector=query.vector, terms=query.terms, measured=measured)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=removed, occupation=occupation,
-        lexical=lexical(), skills=skills_found(corpus, n, query.skills),
+        lexical=lexical() if lexical is not None else lexical_similarity(corpus, query, n),  # beside the helper's pass
+        skills=skills_found(corpus, n, query.skills),
         described=described(corpus, n, has_text=query.has_text, reference=reference, level=occupations),
         described_group=described(corpus, n, has_text=query.has_text, reference=reference, level=groups),
         semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration,
@@ -172,13 +171,10 @@ def few_removed(query: Query) -> bool:
     return not commute_must and query.filters.municipality is None and query.filters.occupation is None
 
 
-def measures_every_row(query: Query, removed: BoolArray, occupation: FloatArray) -> bool:
-    """Whether candidate retrieval measures the semantic similarity of every row: most allowed rows are not candidates
-    by occupation, and measuring them all in one pass is cheaper than searching among them."""
-    if query.filters.occupation is not None:
-        return False
-    rest = int((~removed & (occupation < 0.5)).sum())
-    return rest * 3 > len(removed)
+def measures_every_row(query: Query, rest: int, n: int) -> bool:
+    """Whether candidate retrieval measures the semantic similarity of every row: most of the n rows are allowed and not
+    candidates by occupation (`rest`), and measuring them all in one pass is cheaper than searching among them."""
+    return query.filters.occupation is None and rest * 3 > n
 
 
 @dataclass

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from jobmatch.matching.fit import SAME_MINOR_GROUP
 from jobmatch.matching.measure import Context, Measured, bound_without_semantic, fit_bound, measure, measures_every_row
 from jobmatch.matching.weights import FitModel
 from jobmatch.vocab import StayFactor
@@ -39,8 +40,6 @@ BOUND_MARGIN = 1e-4
 """Rounding room: a row whose bound falls short of the floor by less than this is still a candidate."""
 DESCRIBED_FIELD_Z = 2.5
 """A posting whose occupation the seeker's own words describe this clearly is in their field, named or not."""
-FIELD_CLOSENESS = 0.5
-"""Occupation closeness of the seeker's field: a wished occupation or one in its ISCO minor group."""
 LEXICAL_FIELD_Z = 2.0
 """Without wished occupations, the seeker's field is the postings whose titles share their words this clearly."""
 
@@ -143,10 +142,10 @@ def candidates(ctx: Context) -> RowArray:
         return np.zeros(0, dtype=np.int64)
     if ctx.query.filters.occupation is not None:  # the request asks for this occupation's postings: all of them
         return np.flatnonzero(allowed)
-    chosen = allowed & (ctx.occupation >= FIELD_CLOSENESS)
+    chosen = allowed & (ctx.occupation >= SAME_MINOR_GROUP)
     rest = allowed & ~chosen  # the dense channel and the bound look only at rows not already candidates
     rest_count = int(rest.sum())
-    if measures_every_row(ctx.query, ctx.removed, ctx.occupation):
+    if measures_every_row(ctx.query, rest_count, ctx.n):
         bound_without_semantic(ctx)  # while a helper thread may still be measuring the similarities
         similarity = ctx.semantic(np.arange(ctx.n, dtype=np.int64))
         return np.flatnonzero(chosen | (rest & (fit_bound(ctx, similarity) >= ctx.model.floor - BOUND_MARGIN)))
@@ -172,7 +171,7 @@ def outside_field(has_wishes: npt.ArrayLike, occupation: FloatArray, coded: npt.
     A sub-major group is too wide a field: for a nurse it holds pharmacists and doctors, work a nurse cannot take, which
     would then come before a health care assistant's post the fit rates far higher."""
     clearly = np.nan_to_num(described, nan=-np.inf) >= DESCRIBED_FIELD_Z
-    named = occupation >= FIELD_CLOSENESS
+    named = occupation >= SAME_MINOR_GROUP
     outside: BoolArray = np.asarray(has_wishes, dtype=bool) & ~named & np.asarray(coded, dtype=bool) & ~clearly
     return outside
 
@@ -210,7 +209,7 @@ def order_of(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArr
 def field_mask(ctx: Context) -> BoolArray:
     """The postings of the seeker's field: wished or neighbouring occupations, else titles clearly like theirs."""
     if ctx.query.profile.wishes.occupations:
-        field_rows = ctx.occupation >= FIELD_CLOSENESS
+        field_rows = ctx.occupation >= SAME_MINOR_GROUP
     else:
         field_rows = ctx.lexical_calibration.z(ctx.lexical, ctx.model.z_clip) >= LEXICAL_FIELD_Z
     for code in ("inactive", "dismissed"):
