@@ -7,9 +7,11 @@ import logging
 import uuid
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from jobmatch.cli import app as cli
@@ -188,3 +190,24 @@ def test_export_and_erasure_reach_tables_that_reference_the_seeker_directly_or_t
     assert own.delete(f"/v1/seekers/{seeker['id']}").status_code == 204
     for table in ("seeker_events", "placements", "placement_follow_ups"):
         assert rows(engine, f"SELECT * FROM {table}") == []  # noqa: S608
+
+
+def test_erasure_and_export_reach_the_vector_an_earlier_version_stored_under_the_whole_summary(
+    client_as: ClientAs, engine: Engine,
+) -> None:
+    """Today the text embedded for a seeker leaves out sentences about earlier work; vectors stored before that, under
+    the whole summary, are personal data too: export lists them and erasure removes them."""
+    own = client_as(auth.seeker_headers("arne"))
+    body = seeker_body(summary="Jeg jobber i dag som lærer. Før det jobbet jeg ti år som kokk.")
+    seeker = own.post("/v1/seekers", json=body).json()
+    profile = SeekerIn.model_validate(body)
+    assert seeker_text(profile) != seeker_text(profile, whole_summary=True)
+    earlier = vector_store.content_keys(seeker_text(profile, whole_summary=True))
+    with Session(engine) as session, session.begin():
+        vector_store.put(session, model_id="earlier-model", keys=earlier, vectors=np.ones((len(earlier), 4), dtype=np.float32))
+
+    exported = own.get(f"/v1/seekers/{seeker['id']}/export").json()
+    assert set(earlier) <= {vector["content_hash"] for vector in exported["vectors"]}
+
+    assert own.delete(f"/v1/seekers/{seeker['id']}").status_code == 204
+    assert rows(engine, "SELECT content_hash FROM embeddings WHERE content_hash = ANY(:keys)", keys=earlier) == []

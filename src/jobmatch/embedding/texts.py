@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+from jobmatch.lexical.tense import present
 from jobmatch.postings.schemas import Occupation, PostingIn
 from jobmatch.seekers.schemas import SeekerIn
 
@@ -56,8 +57,9 @@ def posting_text(posting: PostingIn) -> str:
     )
 
 
-def seeker_text(profile: SeekerIn) -> str:
-    """Summary, experience, the skills the seeker wants to use, and the wished occupations."""
+def seeker_text(profile: SeekerIn, *, whole_summary: bool = False) -> str:
+    """Summary (what the seeker does now: `jobmatch.lexical.tense.present`), experience, the skills the seeker wants to
+    use, and the wished occupations. `whole_summary` gives the text as earlier versions embedded it."""
     experience = [
         f"{item.title.strip()}: {item.description.strip()}" if item.description.strip() else item.title.strip()
         for item in profile.experience
@@ -65,9 +67,15 @@ def seeker_text(profile: SeekerIn) -> str:
     skills = _distinct(skill.name for skill in profile.skills if skill.wants_to_use)
     return _join_sections(
         [
-            profile.summary,
+            profile.summary if whole_summary else present(profile.summary),
             *experience,
             ", ".join(skills),
             ", ".join(_labels(profile.wishes.occupations)),
         ]
     )
+
+
+def seeker_texts_stored(profile: SeekerIn) -> list[str]:
+    """Every text of this profile a stored vector may be keyed by: today's and the whole-summary text earlier versions
+    embedded. Erasure and export cover them all."""
+    return list(dict.fromkeys([seeker_text(profile), seeker_text(profile, whole_summary=True)]))

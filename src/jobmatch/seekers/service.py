@@ -19,7 +19,7 @@ from jobmatch.auth.principal import Principal
 from jobmatch.db.tables import SeekerRow
 from jobmatch.embedding import store as vector_store
 from jobmatch.embedding.base import Embedder
-from jobmatch.embedding.texts import scrub_personal_data, seeker_text
+from jobmatch.embedding.texts import scrub_personal_data, seeker_text, seeker_texts_stored
 from jobmatch.errors import Conflict, InvalidRequest, NotFound
 from jobmatch.privacy.pseudonyms import Pseudonyms
 from jobmatch.seekers import repository
@@ -59,7 +59,8 @@ def embed_profile(session: Session, *, embedder: Embedder, profile: SeekerIn) ->
 
 def forget_vectors(session: Session, *, profile: SeekerIn) -> None:
     """Erase every stored vector of this profile's text, for every model."""
-    vector_store.delete(session, model_id=None, hashes=vector_store.content_keys(seeker_text(profile)))
+    hashes = [key for text in seeker_texts_stored(profile) for key in vector_store.content_keys(text)]
+    vector_store.delete(session, model_id=None, hashes=hashes)
 
 
 def create(

@@ -1,0 +1,59 @@
+"""What a seeker does now, apart from their earlier work: the text both similarity channels compare."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobmatch.embedding.texts import seeker_text
+from jobmatch.lexical.tense import about_earlier_work, present
+from jobmatch.search.documents import seeker_terms
+from jobmatch.seekers.schemas import SeekerIn
+from tests.factories import seeker_body
+
+
+@pytest.mark.parametrize("sentence", [
+    "Før det jobbet jeg ti år som selger.",
+    "Tidligere har jeg også vært kokk.",
+    "Jeg begynte som lagermedarbeider for mange år siden.",
+    "For tre år siden var jeg bussjåfør.",
+    "Tidlegare har eg vore snekkar.",
+    "Eg byrja som reinhaldar.",
+    "Before that I worked as a welder for 3 years.",
+    "I used to drive a taxi.",
+    "Previously I was a chef.",
+    "I started out as a cleaner.",
+])
+def test_sentences_about_earlier_work(sentence: str) -> None:
+    assert about_earlier_work(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jeg jobber i dag som lodder.",
+    "Jeg har jobbet som sykepleier i fem år.",
+    "De siste elleve årene har jeg jobbet som ledsager.",
+    "Jeg ser fram til å begynne i ny jobb.",
+    "Tidligere jobbet jeg som kokk, nå er jeg servitør.",  # says now as well
+    "I am a trained electrician with 4 years of experience.",
+    "I currently work as a nurse, and previously in a shop.",
+])
+def test_sentences_about_now(sentence: str) -> None:
+    assert not about_earlier_work(sentence)
+
+
+def test_present_leaves_out_earlier_work_but_never_everything() -> None:
+    text = "Jeg jobber i dag som lodder. Før det jobbet jeg ti år som selger. Jeg trives i team."
+    assert present(text) == "Jeg jobber i dag som lodder. Jeg trives i team."
+    only_history = "Tidligere jobbet jeg som kokk. Før det var jeg servitør."
+    assert present(only_history) == only_history
+    assert present("") == ""
+
+
+def test_both_channels_compare_the_present_and_wishes_keep_the_old_work_reachable() -> None:
+    body = seeker_body(summary="Jeg jobber i dag som lodder. Før det jobbet jeg ti år som selger.", experience=[],
+                       skills=[], wishes={"occupations": [{"system": "STYRK08", "code": "5223", "label": "Butikkselgere"}]})
+    profile = SeekerIn.model_validate(body)
+    for text in (seeker_text(profile), seeker_terms(profile)):
+        assert "lodder" in text
+        assert "ti år som selger" not in text
+        assert "Butikkselgere" in text  # what they wish counts apart from the text
+    assert "ti år som selger" in seeker_text(profile, whole_summary=True)
