@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from jobmatch.lexical.tense import present
+from jobmatch.lexical.present import present
 from jobmatch.postings.schemas import Occupation, PostingIn
 from jobmatch.seekers.schemas import SeekerIn
 
@@ -58,7 +58,7 @@ def posting_text(posting: PostingIn) -> str:
 
 
 def seeker_text(profile: SeekerIn, *, whole_summary: bool = False) -> str:
-    """Summary (what the seeker does now: `jobmatch.lexical.tense.present`), experience, the skills the seeker wants to
+    """Summary (what the seeker does now: `jobmatch.lexical.present.present`), experience, the skills the seeker wants to
     use, and the wished occupations. `whole_summary` gives the text as earlier versions embedded it."""
     experience = [
         f"{item.title.strip()}: {item.description.strip()}" if item.description.strip() else item.title.strip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobmatch.lexical.tense import present
+from jobmatch.lexical.present import present
 from jobmatch.postings.schemas import PostingIn
 from jobmatch.seekers.schemas import SeekerIn
 
@@ -17,7 +17,7 @@ def seeker_terms(profile: SeekerIn) -> str:
     """Wished occupations, experience, the skills the seeker wants to use, and their own words about themselves.
 
     A seeker who only writes about themselves is matched on what they wrote: the summary is part of the query, what
-    they do now (`jobmatch.lexical.tense.present`) rather than what they did before.
+    they do now (`jobmatch.lexical.present.present`) rather than what they did before.
     """
     labels = [occupation.label for occupation in profile.wishes.occupations if occupation.label]
     experience = [f"{item.title} {item.description}".strip() for item in profile.experience]

@@ -1,11 +1,12 @@
-"""What a seeker does now, apart from their earlier work: the text both similarity channels compare."""
+"""What a seeker does and wants now, apart from their earlier work and what they refuse: the text both similarity channels
+compare."""
 
 from __future__ import annotations
 
 import pytest
 
 from jobmatch.embedding.texts import seeker_text
-from jobmatch.lexical.tense import about_earlier_work, present
+from jobmatch.lexical.present import about_earlier_work, present, refuses
 from jobmatch.search.documents import seeker_terms
 from jobmatch.seekers.schemas import SeekerIn
 from tests.factories import seeker_body
@@ -38,6 +39,35 @@ def test_sentences_about_earlier_work(sentence: str) -> None:
 ])
 def test_sentences_about_now(sentence: str) -> None:
     assert not about_earlier_work(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jeg vil ikke jobbe i butikk igjen.",
+    "Jeg ønsker ikke turnus eller nattevakter.",
+    "Salg er ikke lenger aktuelt for meg.",
+    "Jeg er ikke interessert i lederstillinger.",
+    "Jeg vil bort fra renhold.",
+    "Eg vil ikkje jobbe med sal.",
+    "I don't want to work in sales any more.",
+    "I am not interested in cleaning jobs.",
+])
+def test_sentences_that_refuse_work(sentence: str) -> None:
+    assert refuses(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jeg vil gjerne jobbe med barn.",
+    "Jeg ønsker meg en fast stilling, gjerne heltid.",
+    "Jeg er ikke redd for å ta i et tak.",
+    "I would like a permanent full-time position.",
+])
+def test_sentences_that_do_not_refuse(sentence: str) -> None:
+    assert not refuses(sentence)
+
+
+def test_present_leaves_out_what_the_seeker_refuses() -> None:
+    text = "Jeg er utdannet kokk. Jeg vil ikke jobbe i butikk igjen."
+    assert present(text) == "Jeg er utdannet kokk."
 
 
 def test_present_leaves_out_earlier_work_but_never_everything() -> None:
