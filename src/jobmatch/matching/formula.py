@@ -49,11 +49,28 @@ class Component:
 
 @dataclass(frozen=True)
 class Scored:
+    """One posting's score as terms: names, raw values and weights in the order the ranking added them; the words of a
+    term are made only when asked for (a list item words its three strongest terms, an explanation every term)."""
+
     posting_id: int
     row: int
-    components: list[Component]
+    names: tuple[str, ...]
+    raws: tuple[float | None, ...]
+    weights: tuple[float, ...]
     strong: bool
+    words: Callable[[str], Signal]
+    """Puts one term in words."""
+    importance: Callable[[str], Importance | None]
     terms: Callable[[], list[str]]
+
+    @cached_property
+    def contributions(self) -> tuple[float, ...]:
+        return tuple(0.0 if raw is None else weight * raw for raw, weight in zip(self.raws, self.weights, strict=True))
+
+    @cached_property
+    def components(self) -> list[Component]:
+        return [Component(name, component_kind(name), raw, weight, self.importance(name), partial(self.words, name))
+                for name, raw, weight in zip(self.names, self.raws, self.weights, strict=True)]
 
     @cached_property
     def matched_terms(self) -> list[str]:
@@ -62,11 +79,11 @@ class Scored:
 
     @property
     def score(self) -> float:
-        return round(sum(component.contribution for component in self.components), 6)
+        return round(sum(self.contributions), 6)
 
     @property
     def fit(self) -> float:
-        return sum(c.contribution for c in self.components if c.kind == "fit")
+        return sum(c for name, c in zip(self.names, self.contributions, strict=True) if component_kind(name) == "fit")
 
     @property
     def fit_probability(self) -> float:
@@ -131,12 +148,14 @@ BASE = Signal(1.0, Status.PARTLY, "Utgangspunktet for alle annonser før noe er 
 
 
 def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Scored:
-    """Every term of the score of `measured.rows[index]`, in words."""
+    """Every term of the score of `measured.rows[index]`; its words on demand."""
     row = int(measured.rows[index])
     query = ctx.query
     corpus = ctx.corpus
-    raw = {name: _value(float(values[index])) for name, values in measured.raw.items()}
-    weight = {name: float(values[index]) for name, values in measured.weight.items()}
+    names = tuple(measured.raw)
+    raws = tuple(_value(float(measured.raw[name][index])) for name in names)
+    weights = tuple(float(measured.weight[name][index]) for name in names)
+    raw = dict(zip(names, raws, strict=True))
 
     @cache
     def terms() -> list[str]:
@@ -144,29 +163,35 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
             return []
         return corpus.lexical_model.matched_terms(query.terms, corpus.texts["lexical_texts"][row])
 
-    words: dict[str, Callable[[], Signal]] = {
-        "base": lambda: BASE,
-        "semantic": lambda: _semantic_words(raw["semantic"], float(measured.similarity["semantic"][index])),
-        "lexical": lambda: _lexical_words(raw["lexical"], terms()),
-        "occupation": lambda: occupation_words(corpus, row, query.profile.wishes.occupations, raw["occupation"] or 0.0),
-        "skills": lambda: skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0),
-        "described_occupation": lambda: _described_words(raw["described_occupation"], _occupation_label(corpus, row)),
-        "described_group": lambda: _described_words(raw["described_group"], _occupation_label(corpus, row), group=True),
-        "stay_prior": lambda: prior_words(measured.prior_rate[index], use_prior=query.use_prior),
-    }
-    for factor in StayFactor:
-        words[factor.value] = partial(stay_words, corpus, row, factor, float(measured.raw[factor.value][index]),
-                                      int(ctx.stay.status[factor][row]), query.profile, query.where)
-    components = [
-        Component(name, component_kind(name), raw[name], weight[name],
-                  query.importances[StayFactor(name)] if component_kind(name) == "stay" else None, words[name])
-        for name in measured.raw
-    ]
+    def words(name: str) -> Signal:
+        if name == "base":
+            return BASE
+        if name == "semantic":
+            return _semantic_words(raw["semantic"], float(measured.similarity["semantic"][index]))
+        if name == "lexical":
+            return _lexical_words(raw["lexical"], terms())
+        if name == "occupation":
+            return occupation_words(corpus, row, query.profile.wishes.occupations, raw["occupation"] or 0.0)
+        if name == "skills":
+            return skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0)
+        if name in ("described_occupation", "described_group"):
+            return _described_words(raw[name], _occupation_label(corpus, row), group=name == "described_group")
+        if name == "stay_prior":
+            return prior_words(measured.prior_rate[index], use_prior=query.use_prior)
+        factor = StayFactor(name)
+        return stay_words(corpus, row, factor, float(measured.raw[name][index]), int(ctx.stay.status[factor][row]), query.profile,
+                          query.where)
+
+    def importance(name: str) -> Importance | None:
+        return query.importances[StayFactor(name)] if component_kind(name) == "stay" else None
+
     posting_id = int(corpus.column("ids", ctx.n)[row])
-    return Scored(posting_id=posting_id, row=row, components=components, strong=strong, terms=terms)
+    return Scored(posting_id=posting_id, row=row, names=names, raws=raws, weights=weights, strong=strong, words=cache(words),
+                  importance=importance, terms=terms)
 
 
 def summary_reasons(item: Scored, *, language: str = "no", top: int = 3) -> list[str]:
     """The few terms that lifted this posting most, in words."""
-    lifting = sorted((c for c in item.components if c.contribution > 0 and c.name != "base"), key=lambda c: -c.contribution)
-    return [c.signal.why_no if language == "no" else c.signal.why_en for c in lifting[:top]]
+    lifting = sorted(((name, c) for name, c in zip(item.names, item.contributions, strict=True) if c > 0 and name != "base"),
+                     key=lambda pair: -pair[1])
+    return [item.words(name).why_no if language == "no" else item.words(name).why_en for name, _ in lifting[:top]]
