@@ -170,6 +170,19 @@ def test_explanation_names_skills_terms_and_wishes(client: TestClient, new_seeke
     assert permanent["contribution"] == 0
 
 
+def test_an_explanation_says_when_sentences_of_the_summary_were_not_compared(
+    client: TestClient, new_seeker: SeekerFactory, market: dict[str, int],
+) -> None:
+    me, seeker_id = new_seeker(summary="Jeg er utdannet sykepleier. Før det jobbet jeg ti år som elektriker.")
+    explanation = me.get(f"/v1/seekers/{seeker_id}/matches/{market['nurse_bergen']}/explanation").json()
+    semantic = next(c for c in explanation["components"] if c["name"] == "semantic")
+    assert "tidligere arbeid" in semantic["why"]["no"]
+    assert "earlier work" in semantic["why"]["en"]
+    plain, plain_id = new_seeker(summary="Jeg er utdannet sykepleier.")
+    explanation = plain.get(f"/v1/seekers/{plain_id}/matches/{market['nurse_bergen']}/explanation").json()
+    assert all("tidligere arbeid" not in c["why"]["no"] for c in explanation["components"])
+
+
 def test_postings_removed_by_not_for_me_say_which_rule(client: TestClient, new_seeker: SeekerFactory, market: dict[str, int]) -> None:
     me, seeker_id = new_seeker()
     agency = me.get(f"/v1/seekers/{seeker_id}/matches/{market['nurse_agency']}/explanation").json()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import PostingRow
 from jobmatch.errors import NotFound
+from jobmatch.lexical.present import present
 from jobmatch.matching.fit import passage
 from jobmatch.matching.formula import FORMULA, Scored, scored
 from jobmatch.matching.measure import measure
@@ -39,8 +40,14 @@ def _words(signal: Signal) -> Words:
     return Words(no=signal.why_no, en=signal.why_en)
 
 
-def components_out(item: Scored) -> list[ComponentOut]:
-    """Every term of the score as the API shows it."""
+LEFT_OUT = Words(no="Setninger om tidligere arbeid, eller om arbeid du ikke ønsker, er ikke med i sammenligningen.",
+                 en="Sentences about earlier work, or about work you want to avoid, are left out of the comparison.")
+"""Said beside the similarity terms when the seeker's summary holds such sentences (`jobmatch.lexical.present`)."""
+
+
+def components_out(item: Scored, *, left_out: bool = False) -> list[ComponentOut]:
+    """Every term of the score as the API shows it; `left_out`: the seeker's summary had sentences the similarities did
+    not compare, which their words then say."""
     return [
         ComponentOut(
             name=c.name,
@@ -50,10 +57,14 @@ def components_out(item: Scored) -> list[ComponentOut]:
             importance=c.importance.value if c.importance else None,
             contribution=round(c.contribution, 6),
             status=c.signal.status.value,
-            why=_words(c.signal),
+            why=_with_left_out(_words(c.signal)) if left_out and c.name in ("semantic", "lexical") else _words(c.signal),
         )
         for c in item.components
     ]
+
+
+def _with_left_out(words: Words) -> Words:
+    return Words(no=f"{words.no} {LEFT_OUT.no}", en=f"{words.en} {LEFT_OUT.en}")
 
 
 def relaxation_out(found: RelaxationFound) -> Relaxation:
@@ -125,7 +136,7 @@ def explanation(session: Session, ranking: Ranking, *, seeker_id: uuid.UUID, pos
         rank=position,
         score=None if outcome == "removed" else item.score,
         formula=FORMULA,
-        components=components_out(item),
+        components=components_out(item, left_out=present(ctx.query.profile.summary) != ctx.query.profile.summary),
         removed_by=[_rule_out(rule, signals.get(rule.code.partition(".")[2]) if rule.code.startswith("must.") else None) for rule in rules],
         wishes=_wishes(ranking, row, signals),
         matched_skills=matched,
