@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jobmatch.embedding.texts import seeker_text
-from jobmatch.lexical.present import about_earlier_work, present, refuses
+from jobmatch.lexical.present import about_earlier_work, present, present_part, refuses
 from jobmatch.search.documents import seeker_terms
 from jobmatch.seekers.schemas import SeekerIn
 from tests.factories import seeker_body
@@ -68,6 +68,18 @@ def test_sentences_that_do_not_refuse(sentence: str) -> None:
 def test_present_leaves_out_what_the_seeker_refuses() -> None:
     text = "Jeg er utdannet kokk. Jeg vil ikke jobbe i butikk igjen."
     assert present(text) == "Jeg er utdannet kokk."
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("Jeg jobber som sykepleier, og før det var jeg kokk i fem år.", "Jeg jobber som sykepleier."),
+    ("Jeg er kokk, men vil ikke jobbe i kantine.", "Jeg er kokk."),
+    ("I am a trained welder, and before that I was a baker.", "I am a trained welder."),
+    ("Jeg er sykepleier; tidligere servitør.", "Jeg er sykepleier."),
+    ("Jeg begynte som selger for mange år siden.", ""),
+    ("Kvalitetsansvarlig, tekstilproduksjon i ti år.", "Kvalitetsansvarlig, tekstilproduksjon i ti år."),
+])
+def test_a_later_clause_about_earlier_or_refused_work_goes_and_the_present_stays(sentence: str, kept: str) -> None:
+    assert present_part(sentence) == kept
 
 
 def test_present_leaves_out_earlier_work_but_never_everything() -> None:

@@ -62,10 +62,27 @@ def refuses(sentence: str) -> bool:
     return bool(_REFUSED.search(sentence))
 
 
+_CLAUSE_END = re.compile(r"(?:,\s*|\s+)(?:og|men|and|but)\s+$|[,;:–]\s*$", re.IGNORECASE)
+"""A clause boundary just before a cue: "Jeg er sykepleier, og før det …", "I am a chef, but I don't want …"."""
+
+
+def present_part(sentence: str) -> str:
+    """What of a sentence speaks of the present: all of it; the clauses before a later clause about earlier or refused
+    work ("Jeg er sykepleier, og før det var jeg kokk" keeps "Jeg er sykepleier"); or nothing."""
+    cues = [found for found in (None if _NOW.search(sentence) else _EARLIER.search(sentence), _REFUSED.search(sentence)) if found]
+    if not cues:
+        return sentence
+    before = sentence[: min(found.start() for found in cues)]
+    boundary = _CLAUSE_END.search(before)
+    if boundary is not None and content_words(before[: boundary.start()]):
+        return before[: boundary.start()].rstrip() + "."
+    return ""
+
+
 def present(text: str) -> str:
-    """The text without its sentences about earlier work or about what the seeker does not want; the whole text when
-    nothing with content would be left."""
-    kept = [sentence for sentence in sentences(text) if not about_earlier_work(sentence) and not refuses(sentence)]
-    if not any(content_words(sentence) for sentence in kept):
+    """The text without what it says about earlier work or about what the seeker does not want (whole sentences, or the
+    clauses after a boundary); the whole text when nothing with content would be left."""
+    kept = [part for part in (present_part(sentence) for sentence in sentences(text)) if part]
+    if not any(content_words(part) for part in kept):
         return text
     return " ".join(kept)
