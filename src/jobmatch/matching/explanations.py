@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import PostingRow
 from jobmatch.errors import NotFound
-from jobmatch.lexical.present import present
 from jobmatch.matching.fit import passage
 from jobmatch.matching.formula import FORMULA, Scored, scored
 from jobmatch.matching.measure import measure
@@ -45,9 +44,9 @@ LEFT_OUT = Words(no="Setninger om tidligere arbeid, eller om arbeid du ikke øns
 """Said beside the similarity terms when the seeker's summary holds such sentences (`jobmatch.lexical.present`)."""
 
 
-def components_out(item: Scored, *, left_out: bool = False) -> list[ComponentOut]:
-    """Every term of the score as the API shows it; `left_out`: the seeker's summary had sentences the similarities did
-    not compare, which their words then say."""
+def components_out(item: Scored) -> list[ComponentOut]:
+    """Every term of the score as the API shows it; the similarities' words say when sentences of the seeker's summary
+    were not compared."""
     return [
         ComponentOut(
             name=c.name,
@@ -57,7 +56,7 @@ def components_out(item: Scored, *, left_out: bool = False) -> list[ComponentOut
             importance=c.importance.value if c.importance else None,
             contribution=round(c.contribution, 6),
             status=c.signal.status.value,
-            why=_with_left_out(_words(c.signal)) if left_out and c.name in ("semantic", "lexical") else _words(c.signal),
+            why=_with_left_out(_words(c.signal)) if item.left_out and c.name in ("semantic", "lexical") else _words(c.signal),
         )
         for c in item.components
     ]
@@ -136,7 +135,7 @@ def explanation(session: Session, ranking: Ranking, *, seeker_id: uuid.UUID, pos
         rank=position,
         score=None if outcome == "removed" else item.score,
         formula=FORMULA,
-        components=components_out(item, left_out=present(ctx.query.profile.summary) != ctx.query.profile.summary),
+        components=components_out(item),
         removed_by=[_rule_out(rule, signals.get(rule.code.partition(".")[2]) if rule.code.startswith("must.") else None) for rule in rules],
         wishes=_wishes(ranking, row, signals),
         matched_skills=matched,

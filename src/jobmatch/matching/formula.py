@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
 
+from jobmatch.lexical.present import leaves_out
 from jobmatch.matching.fit import occupation_words, skills_words
 from jobmatch.matching.measure import Context, Measured, component_kind
 from jobmatch.matching.prior import prior_words
@@ -62,6 +63,8 @@ class Scored:
     """Puts one term in words."""
     importance: Callable[[str], Importance | None]
     terms: Callable[[], list[str]]
+    left_out: bool = False
+    """Whether the seeker's summary had sentences the similarities did not compare (`jobmatch.lexical.present`)."""
 
     @cached_property
     def contributions(self) -> tuple[float, ...]:
@@ -187,7 +190,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
 
     posting_id = int(corpus.column("ids", ctx.n)[row])
     return Scored(posting_id=posting_id, row=row, names=names, raws=raws, weights=weights, strong=strong, words=cache(words),
-                  importance=importance, terms=terms)
+                  importance=importance, terms=terms, left_out=leaves_out(query.profile.summary))
 
 
 def summary_reasons(item: Scored, *, language: str = "no", top: int = 3) -> list[str]:
