@@ -15,7 +15,6 @@ currently) stays.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from jobmatch.lexical.norwegian import content_words
 
@@ -87,9 +86,3 @@ def present(text: str) -> str:
     if not any(content_words(part) for part in kept):
         return text
     return " ".join(kept)
-
-
-@lru_cache(maxsize=4_096)
-def leaves_out(text: str) -> bool:
-    """Whether `present` leaves anything of this text out (asked for every item shown, so remembered)."""
-    return present(text) != text

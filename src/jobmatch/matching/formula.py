@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
 
-from jobmatch.lexical.present import leaves_out
 from jobmatch.matching.fit import occupation_words, skills_words
 from jobmatch.matching.measure import Context, Measured, component_kind
 from jobmatch.matching.prior import prior_words
@@ -190,7 +189,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
 
     posting_id = int(corpus.column("ids", ctx.n)[row])
     return Scored(posting_id=posting_id, row=row, names=names, raws=raws, weights=weights, strong=strong, words=cache(words),
-                  importance=importance, terms=terms, left_out=leaves_out(query.profile.summary))
+                  importance=importance, terms=terms, left_out=ctx.left_out)
 
 
 def summary_reasons(item: Scored, *, language: str = "no", top: int = 3) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from jobmatch.lexical.present import present
 from jobmatch.matching.calibration import Calibrated, Calibration, calibrations, described, levels
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import SAME_MINOR_GROUP, SkillStems, occupation_closeness, skills_found, skills_share
@@ -98,6 +99,11 @@ class Context:
     @property
     def n(self) -> int:
         return self.view.n
+
+    @cached_property
+    def left_out(self) -> bool:
+        """Whether the seeker's summary has sentences the similarities do not compare (`jobmatch.lexical.present`)."""
+        return present(self.query.profile.summary) != self.query.profile.summary
 
     def semantic(self, rows: RowArray) -> FloatArray:
         """The query's exact similarity to these rows, each row computed once per request (one pass when most are asked for)."""
