@@ -99,3 +99,10 @@ def test_both_channels_compare_the_present_and_wishes_keep_the_old_work_reachabl
         assert "ti år som selger" not in text
         assert "Butikkselgere" in text  # what they wish counts apart from the text
     assert "ti år som selger" in seeker_text(profile, whole_summary=True)
+
+
+def test_the_clause_boundary_is_looked_for_only_just_before_the_cue() -> None:
+    """The search is bounded, so that a long run of spaces in a 10,000-character summary costs linear time: a boundary
+    farther from the cue than the window is not one."""
+    assert present_part("Jeg er sykepleier, og før det var jeg kokk.") == "Jeg er sykepleier."
+    assert present_part("Jeg er sykepleier, og" + " " * 100 + "før det var jeg kokk.") == ""

@@ -64,6 +64,8 @@ def refuses(sentence: str) -> bool:
 
 _CLAUSE_END = re.compile(r"(?:,\s*|\s+)(?:og|men|and|but)\s+$|[,;:–]\s*$", re.IGNORECASE)
 """A clause boundary just before a cue: "Jeg er sykepleier, og før det …", "I am a chef, but I don't want …"."""
+CLAUSE_END_WINDOW = 16
+"""The boundary is looked for in this many characters before the cue."""
 
 
 def present_part(sentence: str) -> str:
@@ -73,7 +75,8 @@ def present_part(sentence: str) -> str:
     if not cues:
         return sentence
     before = sentence[: min(found.start() for found in cues)]
-    boundary = _CLAUSE_END.search(before)
+    tail = max(0, len(before) - CLAUSE_END_WINDOW)  # a bounded search: a long run of spaces must not cost quadratic time
+    boundary = _CLAUSE_END.search(before, tail)
     if boundary is not None and content_words(before[: boundary.start()]):
         return before[: boundary.start()].rstrip() + "."
     return ""
