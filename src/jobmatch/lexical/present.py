@@ -52,14 +52,19 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCES.split(text) if part.strip()]
 
 
+def _earlier_cue(sentence: str) -> re.Match[str] | None:
+    """Where the sentence places what it says in the past, unless it also speaks of now."""
+    return None if _NOW.search(sentence) else _EARLIER.search(sentence)
+
+
 def about_earlier_work(sentence: str) -> bool:
     """Whether the sentence places what it says in the past (and does not also speak of now)."""
-    return bool(_EARLIER.search(sentence)) and not _NOW.search(sentence)
+    return _earlier_cue(sentence) is not None
 
 
 def refuses(sentence: str) -> bool:
     """Whether the sentence says what the seeker does not want."""
-    return bool(_REFUSED.search(sentence))
+    return _REFUSED.search(sentence) is not None
 
 
 _CLAUSE_END = re.compile(r"(?:,\s*|\s+)(?:og|men|and|but)\s+$|[,;:–]\s*$", re.IGNORECASE)
@@ -71,7 +76,7 @@ CLAUSE_END_WINDOW = 16
 def present_part(sentence: str) -> str:
     """What of a sentence speaks of the present: all of it; the clauses before a later clause about earlier or refused
     work ("Jeg er sykepleier, og før det var jeg kokk" keeps "Jeg er sykepleier"); or nothing."""
-    cues = [found for found in (None if _NOW.search(sentence) else _EARLIER.search(sentence), _REFUSED.search(sentence)) if found]
+    cues = [found for found in (_earlier_cue(sentence), _REFUSED.search(sentence)) if found]
     if not cues:
         return sentence
     before = sentence[: min(found.start() for found in cues)]
