@@ -13,11 +13,9 @@ from sqlalchemy import Column, Select, Table, select
 from sqlalchemy.orm import Session
 
 from jobmatch.db.tables import Base, EmbeddingRow, SeekerRow
-from jobmatch.embedding import store as vector_store
-from jobmatch.embedding.texts import seeker_texts_stored
 from jobmatch.privacy.pseudonyms import Pseudonyms
 from jobmatch.privacy.schemas import SeekerExport, StoredVector
-from jobmatch.seekers.service import to_profile
+from jobmatch.seekers.service import stored_vector_keys, to_profile
 
 PSEUDONYM_KEY = "pseudonym"
 
@@ -70,7 +68,7 @@ def export_seeker(session: Session, *, seeker: SeekerRow, pseudonyms: Pseudonyms
         for query in queries:
             rows = session.execute(query).mappings()
             tables.setdefault(name, []).extend({column: _plain(value) for column, value in row.items()} for row in rows)
-    hashes = [key for text in seeker_texts_stored(to_profile(seeker)) for key in vector_store.content_keys(text)]
+    hashes = stored_vector_keys(to_profile(seeker))
     stored = session.scalars(select(EmbeddingRow).where(EmbeddingRow.content_hash.in_(hashes)))
     vectors = [
         StoredVector(model_id=row.model_id, content_hash=row.content_hash, dim=row.dim,

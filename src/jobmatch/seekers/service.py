@@ -57,10 +57,15 @@ def embed_profile(session: Session, *, embedder: Embedder, profile: SeekerIn) ->
     vector_store.embed(session, embedder=embedder, texts=[seeker_text(profile)], kind="query")
 
 
+def stored_vector_keys(profile: SeekerIn) -> list[str]:
+    """Every key a vector of this profile may be stored under (each text it was embedded as, each kind): what erasure
+    deletes and export lists."""
+    return [key for text in seeker_texts_stored(profile) for key in vector_store.content_keys(text)]
+
+
 def forget_vectors(session: Session, *, profile: SeekerIn) -> None:
     """Erase every stored vector of this profile's text, for every model."""
-    hashes = [key for text in seeker_texts_stored(profile) for key in vector_store.content_keys(text)]
-    vector_store.delete(session, model_id=None, hashes=hashes)
+    vector_store.delete(session, model_id=None, hashes=stored_vector_keys(profile))
 
 
 def create(
