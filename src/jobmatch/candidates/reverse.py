@@ -23,7 +23,7 @@ from jobmatch.matching.rules import Exclusion, excluded_rows
 from jobmatch.matching.stay import choice_terms, commute_terms, hours_terms, salary_terms, violates_must
 from jobmatch.matching.weights import FIT_FEATURES, FitModel, stay_weight
 from jobmatch.postings.schemas import Occupation
-from jobmatch.search.corpus import Corpus
+from jobmatch.search.corpus import Corpus, minor_group
 from jobmatch.search.dense import inner_products
 from jobmatch.search.facts import REMOTES, enum_code
 from jobmatch.vocab import Importance, OccupationSystem, Remote, StayFactor
@@ -221,7 +221,31 @@ def fit_raw(view: SeekerView, posting: Corpus, rows: BoolArray, eligible: RowArr
                                          view.tuned_column(f"{tuned}_spread")[eligible].astype(np.float32), model.z_clip)
                 described[name][~view.column("has_text")[eligible]] = np.nan
     return {"base": np.ones(len(eligible), dtype=np.float32), "semantic": semantic, "lexical": lexical, "occupation": occupation,
-            "skills": skills, **described}
+            "skills": skills, **described, **closest_raw(view, posting, eligible, model)}
+
+
+def closest_raw(view: SeekerView, posting: Corpus, eligible: RowArray, model: FitModel) -> dict[str, FloatArray]:
+    """Per eligible seeker: the largest share of their closest postings with one of the posting's occupations, and with
+    one of their minor groups (NaN: the posting has no occupation, or the seeker no closest postings)."""
+    n = view.n
+    if model.closest is None or not posting.view().n:
+        nan = np.full(len(eligible), np.nan, dtype=np.float32)
+        return {"closest_occupation": nan, "closest_group": nan.copy()}
+    keys = [key for key in posting.texts["occupations"][0].split("\n") if key]
+    groups = {minor_group(key) for key in keys} - {None}
+    wanted = ([view.tuned.keys.get(key) for key in keys], [view.tuned.keys.get(str(group)) for group in groups])
+    table = view.tuned.closest
+    count = view.counts["closest"]
+    owner, kind, key, share = (table[name].view(count) for name in ("owner", "kind", "key", "share"))
+    found = {}
+    applies = (view.tuned_column("has_closest") > 0) & (int(posting.value("n_occupations", 0)) > 0)
+    for index, name in enumerate(("closest_occupation", "closest_group")):
+        values = np.where(applies, np.float32(0.0), np.float32(np.nan)).astype(np.float32)
+        ids = np.asarray([i for i in wanted[index] if i is not None], dtype=np.int64)
+        hit = (kind == index) & np.isin(key, ids) & (owner < n)
+        np.maximum.at(values, owner[hit], share[hit])
+        found[name] = values[eligible]
+    return found
 
 
 def _posting_columns(posting: Corpus, served: Corpus, known: BoolArray) -> list[int]:

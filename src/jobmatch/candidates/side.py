@@ -81,6 +81,8 @@ class SeekerSide:
         self.tables = {name: {column: Growable.empty(dtype) for column, dtype in spec.items()} for name, spec in TABLES.items()}
         self.vectors: Growable | None = None
         self.terms: list[str] = []
+        self.wishes: list[tuple[str, ...]] = []
+        """Per row: the seeker's wished occupations (`system:code`), for tuning."""
         self.vocabs = {name: Vocab() for name in ("units", "caseworkers", "occupations", "stems", "exclusions")}
         self.exclusion_of: list[tuple[str, str]] = []
         self.ids: list[uuid.UUID] = []
@@ -111,12 +113,13 @@ class SeekerSide:
                 return None
             counts = {name: columns["owner" if "owner" in columns else "skill"].count for name, columns in self.tables.items()}
             counts["lexical"] = self._tuned.lexical["owner"].count
+            counts["closest"] = self._tuned.closest["owner"].count
             return SeekerView(self._count, self._alive, self._tuned, self.generation, self, counts)
 
     def apply(self, facts: Sequence[SeekerFacts], *, removed: Sequence[uuid.UUID] = ()) -> int:
         """Append a row for each seeker given (killing their previous row); kill the rows of `removed` ones."""
         tuned = self._tuned
-        tuning = tune(tuned.snapshot, [(f.vector, f.terms) for f in facts]) if tuned is not None and facts else None
+        tuning = tune(tuned.snapshot, [tunable(f) for f in facts]) if tuned is not None and facts else None
         with self._write:
             fresh_at = [i for i, f in enumerate(facts) if self.key_of.get(f.seeker_id) != f.key]
             fresh = [facts[i] for i in fresh_at]
@@ -129,7 +132,7 @@ class SeekerSide:
                 if self._tuned is tuned and tuning is not None:
                     self._tuned.extend(first_new, tuning.take(fresh_at))
                 else:  # a new version arrived meanwhile
-                    self._tuned.extend(first_new, tune(self._tuned.snapshot, [(f.vector, f.terms) for f in fresh]))
+                    self._tuned.extend(first_new, tune(self._tuned.snapshot, [tunable(f) for f in fresh]))
             alive = np.zeros(first_new + len(fresh), dtype=bool)
             alive[:first_new] = self._alive
             dead: list[int] = []
@@ -161,6 +164,7 @@ class SeekerSide:
             self.vectors.view()[rows] = 0.0
         for row in rows:
             self.terms[row] = ""
+            self.wishes[row] = ()
         dead = np.asarray(rows, dtype=np.int64)
         points = self.tables["points"]
         mine = np.isin(points["owner"].view(), dead)
@@ -169,6 +173,7 @@ class SeekerSide:
         tuned = self._tuned
         if tuned is not None:
             tuned.lexical["weight"].view()[np.isin(tuned.lexical["owner"].view(), dead)] = 0.0
+            tuned.closest["share"].view()[np.isin(tuned.closest["owner"].view(), dead)] = 0.0
             tuned.forget_queries()
         if erased:
             for row in erased:
@@ -186,6 +191,7 @@ class SeekerSide:
             tuned.extend(upto, tune(snapshot, self._tunables(upto, self._count)))
             owners = tuned.lexical["owner"].view()
             tuned.lexical["weight"].view()[~self._alive[owners]] = 0.0  # rows that died while this tuning was computed
+            tuned.closest["share"].view()[~self._alive[tuned.closest["owner"].view()]] = 0.0
             self._tuned = tuned
             self.generation += 1
 
@@ -193,7 +199,8 @@ class SeekerSide:
         """What tuning reads of rows start…stop, None for dead rows."""
         vectors = self.vectors.view() if self.vectors is not None else np.zeros((0, 0), np.float32)
         alive = self._alive
-        return [(vectors[row], self.terms[row]) if alive[row] else None for row in range(start, stop)]
+        return [(vectors[row], self.terms[row], self.wishes[row], bool(self.columns["has_text"].view()[row])) if alive[row] else None
+                for row in range(start, stop)]
 
     def _append(self, facts: Sequence[SeekerFacts]) -> None:
         if not facts:
@@ -234,6 +241,7 @@ class SeekerSide:
             self.vectors = Growable.empty("float32", width=block.shape[1])
         self.vectors.append(block)
         self.terms.extend(f.terms for f in facts)
+        self.wishes.extend(f.occupations for f in facts)
         self.ids.extend(f.seeker_id for f in facts)
 
     def _exclusion(self, kind: str, value: str) -> int:
@@ -246,3 +254,7 @@ class SeekerSide:
         if rows:
             for column, values in self.tables[table].items():
                 values.append([row[column] for row in rows])
+
+
+def tunable(facts: SeekerFacts) -> Tunable:
+    return facts.vector, facts.terms, facts.occupations, facts.has_text

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from jobmatch.lexical.norwegian import content_words, stem
 from jobmatch.matching.signals import Signal, Status
@@ -54,6 +55,19 @@ def occupation_closeness(corpus: Corpus, n: int, wished: list[Occupation]) -> Fl
         cols = np.asarray(by_level[level], dtype=np.int64)
         present = rows.accumulate(cols, np.ones(len(cols), np.float32), n) > 0
         result[present] = level
+    return result
+
+
+def occupation_closeness_of(terms: list[str], rows: sp.csr_matrix, wished: list[Occupation]) -> FloatArray:
+    """`occupation_closeness` of some rows, given as a CSR of their occupation columns."""
+    result = np.zeros(rows.shape[0], dtype=np.float32)
+    if not wished or not rows.shape[0]:
+        return result
+    by_level = _columns_by_closeness(terms, tuple((w.system.value, w.code.strip()) for w in wished))
+    for level in sorted(by_level):
+        cols = np.asarray([col for col in by_level[level] if col < rows.shape[1]], dtype=np.int64)
+        if len(cols):
+            result[np.asarray(rows[:, cols].sum(axis=1)).reshape(-1) > 0] = level
     return result
 
 

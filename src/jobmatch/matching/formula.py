@@ -20,7 +20,7 @@ from jobmatch.vocab import Importance, StayFactor
 
 FORMULA = (
     "score = fit + stay + prior, every term weight × raw. fit = base + semantic + lexical + occupation + skills + "
-    "described_occupation + described_group, a logistic "
+    "described_occupation + described_group + closest_occupation + closest_group, a logistic "
     "model whose probability σ(fit) says how well the posting fits; stay factors and the stay prior re-order the postings "
     "that fit, and never lift one that does not fit above one that does"
 )
@@ -126,6 +126,20 @@ def _described_words(raw: float | None, label: str, *, group: bool = False) -> S
     return Signal(raw, status, f"Det du skriver om deg selv, {no} {what_no}.", f"What you write about yourself {en} {what_en}.")
 
 
+def _closest_words(raw: float | None, label: str, *, group: bool = False) -> Signal:
+    if raw is None:
+        return Signal.not_applicable("Profilen din har ingen tekst, eller annonsen har ingen yrkeskode å sammenligne med.",
+                                     "Your profile has no text, or the ad has no occupation code to compare with.")
+    what_no, what_en = (f"i yrkesområdet til {label}", f"in the occupation area of {label}") if group else (
+        f"for {label}", f"for {label}")
+    if raw <= 0:
+        return Signal(raw, Status.UNMET, f"Ingen av annonsene som passer deg best, er {what_no}.",
+                      f"None of the ads that fit you best are {what_en}.")
+    status = Status.MET if raw >= 0.5 else Status.PARTLY
+    return Signal(raw, status, f"{raw:.0%} av annonsene som passer deg best, er {what_no}, som denne.",
+                  f"{raw:.0%} of the ads that fit you best are {what_en}, like this one.")
+
+
 def _occupation_label(corpus: Corpus, row: int) -> str:
     keys = [key for key in corpus.texts["occupations"][row].split("\n") if key]
     labels = [corpus.occupation_labels.get(key) for key in keys]
@@ -178,6 +192,8 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
             return skills_words(query.skills, measured.skills_found[index], raw["skills"] or 0.0)
         if name in ("described_occupation", "described_group"):
             return _described_words(raw[name], _occupation_label(corpus, row), group=name == "described_group")
+        if name in ("closest_occupation", "closest_group"):
+            return _closest_words(raw[name], _occupation_label(corpus, row), group=name == "closest_group")
         if name == "stay_prior":
             return prior_words(measured.prior_rate[index], use_prior=query.use_prior)
         factor = StayFactor(name)

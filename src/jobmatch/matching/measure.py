@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from jobmatch.lexical.present import present
 from jobmatch.matching.calibration import Calibrated, Calibration, calibrations, described, levels
+from jobmatch.matching.closest import Closest, closest, closest_terms
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import SAME_MINOR_GROUP, SkillStems, occupation_closeness, skills_found, skills_share
 from jobmatch.matching.rules import Eligibility, eligibility
@@ -84,6 +85,11 @@ class Context:
     """Per row: the seeker's similarity to the typical posting of the row's occupations (NaN: no occupation to compare)."""
     described_group: FloatArray
     """Per row: the seeker's similarity to the typical posting of the row's occupations' ISCO minor groups (NaN: none)."""
+    closest: Closest | None
+    """The occupations and minor groups of the postings that fit the seeker best (`jobmatch.matching.closest`)."""
+    closest_occupation: FloatArray
+    closest_group: FloatArray
+    """Per row: the largest share of those postings with one of its occupations, or one of their minor groups."""
     semantic_calibration: Calibration
     lexical_calibration: Calibration
     described_calibration: Calibration
@@ -147,8 +153,11 @@ def context(
     if measures_all and semantic is None:
         semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
     occupations, groups = measured = levels(reference, query.vector)
-    semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated or calibrations(
-        reference, vector=query.vector, terms=query.terms, measured=measured)
+    calibrated = calibrated or calibrations(reference, vector=query.vector, terms=query.terms, measured=measured)
+    semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated
+    found = closest(reference, vector=query.vector, terms=query.terms, wished=query.profile.wishes.occupations,
+                    calibrated=calibrated, levels=measured, model=model) if query.has_text else None
+    closest_occupation, closest_group = closest_terms(corpus, n, found)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=removed, occupation=occupation,
         lexical=lexical() if lexical is not None else lexical_similarity(corpus, query, n),  # beside the helper's pass
@@ -157,6 +166,7 @@ def context(
         described_group=described(corpus, n, has_text=query.has_text, reference=reference, level=groups),
         semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration,
         described_calibration=described_calibration, group_calibration=group_calibration,
+        closest=found, closest_occupation=closest_occupation, closest_group=closest_group,
         semantic_pending=semantic if measures_all else None,
     )
 
@@ -243,6 +253,8 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
         "skills": skills_share(query.skills, found) if query.skills.skills else none,
         "described_occupation": ctx.described_calibration.z(ctx.described[rows], model.z_clip),
         "described_group": ctx.group_calibration.z(ctx.described_group[rows], model.z_clip),
+        "closest_occupation": ctx.closest_occupation[rows] if ctx.closest is not None else none,
+        "closest_group": ctx.closest_group[rows] if ctx.closest is not None else none,
     }
     weight = {"base": every_row(model.intercept, n)} | {name: every_row(model.weights[name], n) for name in FIT_FEATURES}
     inert = {name for name, values in raw.items() if values is none}
@@ -294,6 +306,9 @@ def bound_without_semantic(ctx: Context) -> tuple[FloatArray, FloatArray]:
                                           ("described_group", ctx.described_group, ctx.group_calibration)):
             z = calibration.z(values, model.z_clip)
             rest += np.where(np.isnan(z), np.float32(0.0), np.float32(weights[name]) * z)
+        if ctx.closest is not None:
+            for name, values in (("closest_occupation", ctx.closest_occupation), ("closest_group", ctx.closest_group)):
+                rest += np.where(np.isnan(values), np.float32(0.0), np.float32(weights[name]) * values)
         has_vector = ctx.corpus.column("has_vector", ctx.n).astype(np.float32)
         ctx.bound_rest = (rest.astype(np.float32), has_vector)
     return ctx.bound_rest

@@ -3,7 +3,8 @@
 score = fit + stay + prior, every term weight × raw:
 - fit is a logistic model of relevance: intercept + Σ weight × feature over calibrated features (semantic and lexical
   similarity as per-query z-scores, occupation closeness, the share of the seeker's skills in the ad, and the described
-  occupation: the seeker's similarity to the typical ad of the posting's occupation, as a per-query z-score). Its weights
+  occupation: the seeker's similarity to the typical ad of the posting's occupation, as a per-query z-score; and the share
+  of the seeker's best-fitting postings that have the posting's occupation or minor group). Its weights
   are learned by `jobmatch relevance train` and shipped in `fit_model.json`; σ(fit) is the probability that the
   posting fits.
 - each stay factor's raw value is in [-1, 1] (1 satisfied, -1 against, unknown contributes 0), weighted by the seeker's
@@ -22,7 +23,30 @@ from typing import Any, Final
 
 from jobmatch.vocab import Importance, StayFactor
 
-FIT_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "skills", "described_occupation", "described_group")
+FIT_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "skills", "described_occupation", "described_group",
+                                         "closest_occupation", "closest_group")
+CLOSEST_FEATURES: Final[tuple[str, ...]] = ("semantic", "lexical", "occupation", "described_occupation", "described_group")
+"""The fit features that pick a seeker's best-fitting postings for `jobmatch.matching.closest` (the seeker's words and
+wishes; skills are left out, so that every seeker's feedback is computed from what tuning keeps of them)."""
+
+
+@dataclass(frozen=True)
+class ClosestSettings:
+    """How the feedback of `jobmatch.matching.closest` is found: the `pool` postings closest in meaning, scored by
+    `weights` over CLOSEST_FEATURES; the best `top` of them share one vote, softmax(logit / `temperature`)."""
+
+    weights: dict[str, float]
+    pool: int = 128
+    top: int = 5
+    temperature: float = 0.5
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClosestSettings:
+        return cls(weights={k: float(data["weights"].get(k, 0.0)) for k in CLOSEST_FEATURES}, pool=int(data["pool"]),
+                   top=int(data["top"]), temperature=float(data["temperature"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"weights": self.weights, "pool": self.pool, "top": self.top, "temperature": self.temperature}
 
 
 @dataclass(frozen=True)
@@ -37,18 +61,21 @@ class FitModel:
     """Logit from which a posting without a conflicting occupation code counts as a strong fit."""
     z_clip: tuple[float, float] = (-3.0, 6.0)
     trained_on: dict[str, Any] = field(default_factory=dict)
+    closest: ClosestSettings | None = None
+    """How the closest-postings features are found (None: they are not used)."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FitModel:
         return cls(
-            intercept=float(data["intercept"]), weights={k: float(data["weights"][k]) for k in FIT_FEATURES},
+            intercept=float(data["intercept"]), weights={k: float(data["weights"].get(k, 0.0)) for k in FIT_FEATURES},
             floor=float(data["floor"]), strong=float(data["strong"]), z_clip=_pair(data.get("z_clip", (-3.0, 6.0))),
             trained_on=dict(data.get("trained_on", {})),
+            closest=ClosestSettings.from_json(data["closest"]) if data.get("closest") else None,
         )
 
     def to_json(self) -> dict[str, Any]:
         return {"intercept": self.intercept, "weights": self.weights, "floor": self.floor, "strong": self.strong,
-                "z_clip": list(self.z_clip), "trained_on": self.trained_on}
+                "z_clip": list(self.z_clip), "closest": self.closest.to_json() if self.closest else None, "trained_on": self.trained_on}
 
 
 def _pair(values: Any) -> tuple[float, float]:

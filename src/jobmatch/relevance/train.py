@@ -114,20 +114,20 @@ class CachedEmbedder:
 def judged_corpus(judgments: Judgments, embedder: Embedder) -> Corpus:
     """The judged postings as the engine's corpus (no geography: commute is not a fit feature)."""
     postings = list(judgments.postings.values())
-    lexical_model, _ = LexicalModel.fit([facts.lexical_text for facts in _facts(postings)])
+    lexical_model, _ = LexicalModel.fit([facts.lexical_text for facts in judged_facts(postings)])
     corpus = Corpus(lexical_model=lexical_model, dense=DenseRows.empty(embedder.dim))
     vectors = embedder.encode([posting_text(p) for p in postings], kind="passage")
-    corpus.apply(_facts(postings), {p.id: vectors[i] for i, p in enumerate(postings)})
+    corpus.apply(judged_facts(postings), {p.id: vectors[i] for i, p in enumerate(postings)})
     corpus.fold()
     return corpus
 
 
-def _facts(postings: list[PostingOut]) -> list[Any]:
+def judged_facts(postings: list[PostingOut]) -> list[Any]:
     resolver = GeoResolver(postal_codes={}, municipalities={})
     return [facts_of(p, resolver, content_hash=str(p.id)) for p in postings]
 
 
-def _query(profile: SeekerIn, vector: npt.NDArray[np.float32]) -> Query:
+def judged_query(profile: SeekerIn, vector: npt.NDArray[np.float32]) -> Query:
     return Query(
         profile=profile, vector=vector, terms=seeker_terms(profile), importances=effective_importances(profile.stay_factors),
         filters=MatchFilters(), dismissed=frozenset(), where=Wherever((), stated=False, first_limit_km=50.0),
@@ -152,7 +152,7 @@ def features(judgments: Judgments, corpus: Corpus, embedder: Embedder, model: Fi
     rows = np.flatnonzero(view.alive)
     ids = corpus.column("ids", view.n)[rows]
     for seeker_id, vector in zip(seeker_ids, vectors, strict=True):
-        ctx: Context = context(corpus, _query(judgments.seekers[seeker_id], vector), model=model, now=time.time())
+        ctx: Context = context(corpus, judged_query(judgments.seekers[seeker_id], vector), model=model, now=time.time())
         measured = measure(ctx, rows)
         values = np.nan_to_num(np.stack([measured.raw[name] for name in FIT_FEATURES], axis=1), nan=0.0)
         grades = np.asarray([judgments.grades.get(seeker_id, {}).get(int(i), 0) for i in ids], dtype=np.int64)
@@ -191,7 +191,7 @@ def fit(per_query: list[Features], *, c: float, base: FitModel) -> FitModel:
     regression = LogisticRegression(C=c, class_weight="balanced", max_iter=1_000).fit(x, y)
     weights = {name: round(float(w), 4) for name, w in zip(FIT_FEATURES, regression.coef_[0], strict=True)}
     return FitModel(intercept=round(float(regression.intercept_[0]), 4), weights=weights, floor=base.floor, strong=base.strong,
-                    z_clip=base.z_clip)
+                    z_clip=base.z_clip, closest=base.closest)
 
 
 def mean_ndcg(weights: npt.NDArray[np.float32], per_query: list[Features]) -> float:
@@ -230,7 +230,7 @@ def calibrated(direction: npt.NDArray[np.float32], per_query: list[Features], *,
     scale = float(regression.coef_[0][0])
     weights = {name: round(float(w) * scale, 4) for name, w in zip(FIT_FEATURES, direction, strict=True)}
     return FitModel(intercept=round(float(regression.intercept_[0]), 4), weights=weights, floor=base.floor, strong=base.strong,
-                    z_clip=base.z_clip)
+                    z_clip=base.z_clip, closest=base.closest)
 
 
 def train(judgments: Judgments, embedder: Embedder, *, base: FitModel) -> tuple[FitModel, dict[str, Any]]:
@@ -257,7 +257,7 @@ def train(judgments: Judgments, embedder: Embedder, *, base: FitModel) -> tuple[
     report: dict[str, Any] = {split: evaluate(model, queries) for split, queries in by_split.items() if queries}
     report["baseline_before_training"] = {split: evaluate(base, queries) for split, queries in by_split.items() if queries}
     report["ablations"] = {name: _without(name, model, by_split) for name in FIT_FEATURES}
-    trained = FitModel(model.intercept, model.weights, model.floor, model.strong, model.z_clip,
+    trained = FitModel(model.intercept, model.weights, model.floor, model.strong, model.z_clip, closest=model.closest,
                        trained_on={"queries": {s: len(q) for s, q in by_split.items()}, "postings": len(judgments.postings),
                                    "embedding_model": embedder.model_id, "report": report})
     return trained, report
@@ -276,12 +276,13 @@ def _choose_floor(model: FitModel, dev: list[Features]) -> FitModel:
     keeps STRONG_KEEPS of them: a floor that kept nearly every fit would keep most of what does not fit too."""
     floor, strong = FLOOR_CANDIDATES[0], FLOOR_CANDIDATES[0]
     for candidate in FLOOR_CANDIDATES:
-        kept = evaluate(FitModel(model.intercept, model.weights, candidate, model.strong, model.z_clip), dev)["floor_keeps_relevant"]
+        trial = FitModel(model.intercept, model.weights, candidate, model.strong, model.z_clip, closest=model.closest)
+        kept = evaluate(trial, dev)["floor_keeps_relevant"]
         if kept >= FLOOR_KEEPS:
             floor = candidate
         if kept >= STRONG_KEEPS:
             strong = candidate
-    return FitModel(model.intercept, model.weights, floor, max(floor, strong), model.z_clip)
+    return FitModel(model.intercept, model.weights, floor, max(floor, strong), model.z_clip, closest=model.closest)
 
 
 def write(model: FitModel, path: Path) -> None:

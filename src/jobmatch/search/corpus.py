@@ -133,6 +133,8 @@ class Corpus:
         self._centroids_known: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
         self._column_sums: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
         self._groups: Groups | None = None
+        self._pool: npt.NDArray[np.bool_] | None = None
+        self._by_group: tuple[int, dict[str, npt.NDArray[np.int64]]] | None = None
 
     def view(self) -> CorpusView:
         return self._view
@@ -153,12 +155,39 @@ class Corpus:
             sample = self._sample = (rows, self.dense.vectors.view()[rows].copy(), lexical)
         return sample
 
+    def closest_pool(self) -> npt.NDArray[np.bool_]:
+        """Per row of the current view: whether it is among the rows a seeker's closest postings are picked from (the
+        folded part's live rows with a vector, as they were when first asked for; fixed until the next fold)."""
+        pool = self._pool
+        if pool is None:
+            view = self._view
+            n_folded = min(self.sparse["lexical_rows"].n_folded, view.n) if "lexical_rows" in self.sparse else 0
+            pool = self._pool = view.alive[:n_folded] & self.columns["has_vector"].view(n_folded)
+        n = self._view.n
+        padded = np.zeros(n, dtype=bool)
+        padded[: min(n, len(pool))] = pool[:n]
+        return padded
+
+    def columns_by_group(self) -> dict[str, npt.NDArray[np.int64]]:
+        """The occupation columns of each ISCO minor group (by the group's three digits)."""
+        terms = self.vocabs["occupations"].terms
+        found = self._by_group
+        if found is None or found[0] != len(terms):
+            groups: dict[str, list[int]] = {}
+            for col, term in enumerate(terms):
+                group = minor_group(term)
+                if group is not None:
+                    groups.setdefault(group, []).append(col)
+            found = self._by_group = (len(terms), {name: np.asarray(cols, dtype=np.int64) for name, cols in groups.items()})
+        return found[1]
+
     def warm(self) -> None:
-        """Compute what requests share (the calibration sample, the occupations' centroids) before the corpus serves,
-        so that no request pays for it."""
+        """Compute what requests share (the calibration sample, the occupations' centroids, the closest-postings pool)
+        before the corpus serves, so that no request pays for it."""
         self.calibration_sample()
         self.occupation_centroids()
         self.groups()
+        self.closest_pool()
 
     def occupation_centroids(self) -> npt.NDArray[np.float32]:
         """Per occupation column of the folded part: the unit-length mean vector of its live postings (zeros where none).
@@ -365,3 +394,5 @@ class Corpus:
             self._sample = None
             self._centroids = None
             self._groups = None
+            self._pool = None
+            self._by_group = None

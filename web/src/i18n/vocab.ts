@@ -54,6 +54,8 @@ const termNames: Record<string, Record<Lang, string>> = {
   occupation: { nb: "Yrke", en: "Occupation" },
   described_occupation: { nb: "Yrket du beskriver", en: "The work you describe" },
   described_group: { nb: "Yrkesområdet du beskriver", en: "The area of work you describe" },
+  closest_occupation: { nb: "Yrket i dine beste treff", en: "The occupation of your best matches" },
+  closest_group: { nb: "Yrkesområdet i dine beste treff", en: "The area of work of your best matches" },
   stay_prior: { nb: "Hvor lenge andre ble", en: "How long others stayed" },
   prior: { nb: "Hvor lenge andre ble", en: "How long others stayed" },
 };
