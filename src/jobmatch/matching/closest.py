@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from jobmatch.matching.calibration import Calibrated, Levels
 from jobmatch.matching.fit import occupation_closeness_of
 from jobmatch.matching.weights import FitModel
 from jobmatch.postings.schemas import Occupation
 from jobmatch.search.corpus import Corpus, minor_group
+from jobmatch.search.rows import binary_rows
 
 FloatArray = npt.NDArray[np.float32]
 RowArray = npt.NDArray[np.int64]
@@ -37,64 +39,79 @@ class Closest:
 
 def closest(
     corpus: Corpus, *, vector: FloatArray, terms: str, wished: list[Occupation], calibrated: Calibrated, levels: Levels,
-    model: FitModel,
+    model: FitModel, lexical: FloatArray | None = None,
 ) -> Closest | None:
-    """The seeker's feedback in this corpus (None: no text, or nothing to compare with)."""
+    """The seeker's feedback in this corpus (None: nothing to compare with). `lexical` is the query's lexical similarity
+    to every row of `corpus` when the caller has it (`lexical_similarity`)."""
     settings = model.closest
     if settings is None:
         return None
     pool = corpus.closest_pool()
     if not pool.any():
         return None
-    rows, similarity = corpus.dense.search(vector, pool, settings.pool)
+    n = len(pool)
+    if lexical is None:
+        lexical = lexical_of(corpus, terms, n)
+    by_meaning, _ = corpus.dense.search(vector, pool, settings.pool)
+    by_words = np.zeros(0, dtype=np.int64)
+    if terms.strip() and settings.pool < int(pool.sum()):
+        words = np.where(pool, lexical[:n], -np.inf)
+        edge = np.partition(words, n - settings.pool)[n - settings.pool]
+        by_words = np.flatnonzero((words >= edge) & pool & (words > 0))  # every row tied at the edge: the same set however asked
+    rows = np.union1d(by_meaning, by_words).astype(np.int64)
     if not len(rows):
         return None
     semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated
     weights = settings.weights
-    logit = np.float32(weights.get("semantic", 0.0)) * semantic_calibration.z(similarity.astype(np.float32), model.z_clip)
-    if weights.get("lexical") and terms.strip() and "lexical_rows" in corpus.sparse:
-        cols, values = corpus.lexical_model.query(terms)
-        query = np.zeros(corpus.sparse["lexical_rows"].n_cols, dtype=np.float32)
-        inside = cols < len(query)
-        query[cols[inside]] = values[inside]
-        order = np.argsort(rows)
-        lexical = np.zeros(len(rows), dtype=np.float32)
-        lexical[order] = np.asarray(corpus.sparse["lexical_rows"].take(rows[order]) @ query, dtype=np.float32).reshape(-1)
-        logit += np.float32(weights["lexical"]) * lexical_calibration.z(lexical, model.z_clip)
-    occupation_rows = corpus.sparse.get("occupation_rows")
-    if occupation_rows is not None:
-        order = np.argsort(rows)
-        taken = occupation_rows.take(rows[order])
-        if weights.get("occupation") and wished:
-            closeness = np.zeros(len(rows), dtype=np.float32)
-            closeness[order] = occupation_closeness_of(corpus.vocabs["occupations"].terms, taken, wished)
-            logit += np.float32(weights["occupation"]) * closeness
-        for name, level, calibration in (("described_occupation", levels[0], described_calibration),
-                                         ("described_group", levels[1], group_calibration)):
-            if weights.get(name):
-                known = level.known[: taken.shape[1]]
-                padded = np.zeros((taken.shape[1], 2), dtype=np.float32)
-                padded[: len(known), 0] = np.where(known, level.by_column[: len(known)], 0.0)
-                padded[: len(known), 1] = known
-                totals = np.asarray(taken @ padded, dtype=np.float32)
-                described = np.full(len(rows), np.nan, dtype=np.float32)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    described[order] = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan)
-                z = calibration.z(described, model.z_clip)
-                logit += np.where(np.isnan(z), np.float32(0.0), np.float32(weights[name]) * z)
-    ids = corpus.column("ids", corpus.view().n)[rows]
+    logit = np.float32(weights.get("semantic", 0.0)) * semantic_calibration.z(corpus.dense.similarity(vector, rows), model.z_clip)
+    if terms.strip():
+        logit += np.float32(weights.get("lexical", 0.0)) * lexical_calibration.z(lexical[rows], model.z_clip)
+    occupations = occupation_columns(corpus, rows)
+    if weights.get("occupation") and wished:
+        logit += np.float32(weights["occupation"]) * occupation_closeness_of(corpus.vocabs["occupations"].terms, occupations, wished)
+    for name, level, calibration in (("described_occupation", levels[0], described_calibration),
+                                     ("described_group", levels[1], group_calibration)):
+        if weights.get(name):
+            known = level.known[: occupations.shape[1]]
+            padded = np.zeros((occupations.shape[1], 2), dtype=np.float32)
+            padded[: len(known), 0] = np.where(known, level.by_column[: len(known)], 0.0)
+            padded[: len(known), 1] = known
+            totals = np.asarray(occupations @ padded, dtype=np.float32)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                described = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
+            z = calibration.z(described, model.z_clip)
+            logit += np.where(np.isnan(z), np.float32(0.0), np.float32(weights[name]) * z)
+    ids = corpus.column("ids", n)[rows]
     best = np.lexsort((ids, -logit))[: settings.top]  # ties go to the lower posting id, as in the list
     shares = np.exp((logit[best] - logit[best[0]]) / np.float32(settings.temperature)).astype(np.float64)
     shares /= shares.sum()
-    occupations: dict[str, float] = {}
-    groups: dict[str, float] = {}
+    found_occupations: dict[str, float] = {}
+    found_groups: dict[str, float] = {}
     for row, share in zip(rows[best].tolist(), shares.tolist(), strict=True):
         keys = [key for key in corpus.texts["occupations"][row].split("\n") if key]
         for key in keys:
-            occupations[key] = occupations.get(key, 0.0) + share
+            found_occupations[key] = found_occupations.get(key, 0.0) + share
         for group in {group for key in keys if (group := minor_group(key)) is not None}:
-            groups[group] = groups.get(group, 0.0) + share
-    return Closest({key: round(value, 6) for key, value in occupations.items()}, {key: round(value, 6) for key, value in groups.items()})
+            found_groups[group] = found_groups.get(group, 0.0) + share
+    return Closest({key: round(value, 6) for key, value in found_occupations.items()},
+                   {key: round(value, 6) for key, value in found_groups.items()})
+
+
+def lexical_of(corpus: Corpus, terms: str, n: int) -> FloatArray:
+    """The lexical similarity of `terms` to every row (0 without terms), as a request measures it."""
+    if not terms.strip() or "lexical_rows" not in corpus.sparse:
+        return np.zeros(n, dtype=np.float32)
+    cols, weights = corpus.lexical_model.query(terms)
+    found: FloatArray = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
+    return found
+
+
+def occupation_columns(corpus: Corpus, rows: RowArray) -> sp.csr_matrix:
+    """The rows' occupation columns as a CSR (one row each), read from their keys."""
+    vocab = corpus.vocabs["occupations"]
+    cols = [[col for key in corpus.texts["occupations"][row].split("\n") if key and (col := vocab.get(key)) is not None]
+            for row in rows.tolist()]
+    return binary_rows(cols, len(vocab))
 
 
 def closest_terms(corpus: Corpus, n: int, found: Closest | None) -> tuple[FloatArray, FloatArray]:

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from jobmatch.lexical.present import present
 from jobmatch.matching.calibration import Calibrated, Calibration, calibrations, described, levels
-from jobmatch.matching.closest import Closest, closest, closest_terms
+from jobmatch.matching.closest import Closest, closest, closest_terms, lexical_of
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import SAME_MINOR_GROUP, SkillStems, occupation_closeness, skills_found, skills_share
 from jobmatch.matching.rules import Eligibility, eligibility
@@ -155,12 +155,13 @@ def context(
     occupations, groups = measured = levels(reference, query.vector)
     calibrated = calibrated or calibrations(reference, vector=query.vector, terms=query.terms, measured=measured)
     semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated
-    found = closest(reference, vector=query.vector, terms=query.terms, wished=query.profile.wishes.occupations,
-                    calibrated=calibrated, levels=measured, model=model) if query.has_text else None
+    lexical_values = lexical() if lexical is not None else lexical_similarity(corpus, query, n)  # beside the helper's pass
+    found = closest(reference, vector=query.vector, terms=query.terms, wished=query.profile.wishes.occupations, calibrated=calibrated,
+                    levels=measured, model=model, lexical=lexical_values if reference is corpus else None) if query.has_text else None
     closest_occupation, closest_group = closest_terms(corpus, n, found)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=removed, occupation=occupation,
-        lexical=lexical() if lexical is not None else lexical_similarity(corpus, query, n),  # beside the helper's pass
+        lexical=lexical_values,
         skills=skills_found(corpus, n, query.skills),
         described=described(corpus, n, has_text=query.has_text, reference=reference, level=occupations),
         described_group=described(corpus, n, has_text=query.has_text, reference=reference, level=groups),
@@ -173,11 +174,7 @@ def context(
 
 def lexical_similarity(corpus: Corpus, query: Query, n: int) -> FloatArray:
     """The query's lexical similarity to every row (0 without terms)."""
-    if not query.terms.strip() or "lexical_rows" not in corpus.sparse:
-        return np.zeros(n, dtype=np.float32)
-    cols, weights = corpus.lexical_model.query(query.terms)
-    found: FloatArray = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
-    return found
+    return lexical_of(corpus, query.terms, n)
 
 
 def few_removed(query: Query) -> bool:

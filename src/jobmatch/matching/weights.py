@@ -32,11 +32,12 @@ wishes; skills are left out, so that every seeker's feedback is computed from wh
 
 @dataclass(frozen=True)
 class ClosestSettings:
-    """How the feedback of `jobmatch.matching.closest` is found: the `pool` postings closest in meaning, scored by
-    `weights` over CLOSEST_FEATURES; the best `top` of them share one vote, softmax(logit / `temperature`)."""
+    """How the feedback of `jobmatch.matching.closest` is found: the `pool` postings closest in meaning and the `pool`
+    that share most words, scored by `weights` over CLOSEST_FEATURES; the best `top` of them share one vote,
+    softmax(logit / `temperature`)."""
 
     weights: dict[str, float]
-    pool: int = 128
+    pool: int = 64
     top: int = 5
     temperature: float = 0.5
 
