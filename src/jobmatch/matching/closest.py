@@ -117,26 +117,18 @@ def occupation_columns(corpus: Corpus, rows: RowArray) -> sp.csr_matrix:
 def closest_terms(corpus: Corpus, n: int, found: Closest | None) -> tuple[FloatArray, FloatArray]:
     """Per row: the largest share of any of its occupations, and of any of their minor groups (NaN for a row with no
     occupation, or without feedback)."""
-    occupation = np.full(n, np.nan, dtype=np.float32)
-    group = np.full(n, np.nan, dtype=np.float32)
     rows = corpus.sparse.get("occupation_rows")
     if found is None or rows is None:
-        return occupation, group
-    coded = corpus.column("n_occupations", n) > 0
-    occupation[coded] = 0.0
-    group[coded] = 0.0
+        nan = np.full(n, np.nan, dtype=np.float32)
+        return nan, nan.copy()
+    occupation = np.where(corpus.column("n_occupations", n) > 0, np.float32(0.0), np.float32(np.nan)).astype(np.float32)
+    group = occupation.copy()
     vocab = corpus.vocabs["occupations"]
-    for key, share in found.occupations.items():
-        col = vocab.get(key)
-        if col is not None:
-            _raise_to(occupation, rows.accumulate(np.asarray([col], dtype=np.int64), np.ones(1, np.float32), n) > 0, share)
     by_group = corpus.columns_by_group()
-    for name, share in found.groups.items():
-        cols = by_group.get(name)
-        if cols is not None:
-            _raise_to(group, rows.accumulate(cols, np.ones(len(cols), np.float32), n) > 0, share)
+    for values, wanted in ((occupation, [(np.asarray([col], dtype=np.int64), share) for key, share in found.occupations.items()
+                                         if (col := vocab.get(key)) is not None]),
+                           (group, [(by_group[name], share) for name, share in found.groups.items() if name in by_group])):
+        for cols, share in wanted:
+            present = rows.accumulate(cols, np.ones(len(cols), np.float32), n) > 0
+            np.maximum(values, np.float32(share), out=values, where=present)
     return occupation, group
-
-
-def _raise_to(values: FloatArray, where: npt.NDArray[np.bool_], share: float) -> None:
-    np.maximum(values, np.where(where, np.float32(share), np.float32(0.0)), out=values, where=where)

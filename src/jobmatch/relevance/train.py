@@ -189,7 +189,7 @@ def fit(per_query: list[Features], *, c: float, base: FitModel) -> FitModel:
     x = np.concatenate([q.values for q in per_query])
     y = np.concatenate([q.grades for q in per_query]) >= RELEVANT_GRADE
     regression = LogisticRegression(C=c, class_weight="balanced", max_iter=1_000).fit(x, y)
-    weights = {name: round(float(w), 4) for name, w in zip(FIT_FEATURES, regression.coef_[0], strict=True)}
+    weights = {name: round(max(float(w), 0.0), 4) for name, w in zip(FIT_FEATURES, regression.coef_[0], strict=True)}
     return FitModel(intercept=round(float(regression.intercept_[0]), 4), weights=weights, floor=base.floor, strong=base.strong,
                     z_clip=base.z_clip, closest=base.closest)
 
@@ -202,8 +202,11 @@ def ascend(
     per_query: list[Features], start: npt.NDArray[np.float32], *, rounds: int = 4, frozen: frozenset[int] = frozenset(),
 ) -> npt.NDArray[np.float32]:
     """Coordinate ascent on mean nDCG@10 (Metzler and Croft's linear ranker): each weight in turn moves to the best of a
-    few steps while the others stay; the direction of the score is learned for the ranking itself."""
-    weights = start.astype(np.float32).copy()
+    few steps while the others stay; the direction of the score is learned for the ranking itself. No weight goes below
+    0: every feature measures evidence for a fit, and an explanation in which such evidence lowers the score would
+    read as nonsense."""
+    weights = np.maximum(start.astype(np.float32), np.float32(0.0))
+    weights[list(frozen)] = start[list(frozen)]
     best = mean_ndcg(weights, per_query)
     for _ in range(rounds):
         improved = False
@@ -213,7 +216,7 @@ def ascend(
             scale = max(abs(float(weights[feature])), 0.1)
             for step in (-2.0, -1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0, 2.0):
                 trial = weights.copy()
-                trial[feature] = weights[feature] + step * scale
+                trial[feature] = max(float(weights[feature] + step * scale), 0.0)  # a feature only ever speaks for a fit
                 score = mean_ndcg(trial, per_query)
                 if score > best + 1e-6:
                     best, weights, improved = score, trial, True
