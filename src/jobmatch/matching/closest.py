@@ -116,19 +116,22 @@ def occupation_columns(corpus: Corpus, rows: RowArray) -> sp.csr_matrix:
 
 def closest_terms(corpus: Corpus, n: int, found: Closest | None) -> tuple[FloatArray, FloatArray]:
     """Per row: the largest share of any of its occupations, and of any of their minor groups (NaN for a row with no
-    occupation, or without feedback)."""
+    occupation, or without feedback). Only the voted occupations' inverted lists are read."""
     rows = corpus.sparse.get("occupation_rows")
     if found is None or rows is None:
         nan = np.full(n, np.nan, dtype=np.float32)
         return nan, nan.copy()
-    occupation = np.where(corpus.column("n_occupations", n) > 0, np.float32(0.0), np.float32(np.nan)).astype(np.float32)
-    group = occupation.copy()
     vocab = corpus.vocabs["occupations"]
     by_group = corpus.columns_by_group()
-    for values, wanted in ((occupation, [(np.asarray([col], dtype=np.int64), share) for key, share in found.occupations.items()
-                                         if (col := vocab.get(key)) is not None]),
-                           (group, [(by_group[name], share) for name, share in found.groups.items() if name in by_group])):
-        for cols, share in wanted:
-            present = rows.accumulate(cols, np.ones(len(cols), np.float32), n) > 0
-            np.maximum(values, np.float32(share), out=values, where=present)
-    return occupation, group
+    uncoded = np.flatnonzero(corpus.column("n_occupations", n) == 0)
+    result = []
+    occupations = [(np.asarray([col], dtype=np.int64), share) for key, share in found.occupations.items()
+                   if (col := vocab.get(key)) is not None]
+    groups = [(by_group[name], share) for name, share in found.groups.items() if name in by_group]
+    for wanted in (occupations, groups):
+        values = np.zeros(n, dtype=np.float32)
+        for cols, share in sorted(wanted, key=lambda pair: pair[1]):  # ascending: a row keeps its largest share
+            values[rows.rows_with(cols, n)] = np.float32(share)
+        values[uncoded] = np.nan
+        result.append(values)
+    return result[0], result[1]

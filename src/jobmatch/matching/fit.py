@@ -61,13 +61,15 @@ def occupation_closeness(corpus: Corpus, n: int, wished: list[Occupation]) -> Fl
 def occupation_closeness_of(terms: list[str], rows: sp.csr_matrix, wished: list[Occupation]) -> FloatArray:
     """`occupation_closeness` of some rows, given as a CSR of their occupation columns."""
     result = np.zeros(rows.shape[0], dtype=np.float32)
-    if not wished or not rows.shape[0]:
+    if not wished or not rows.nnz:
         return result
-    by_level = _columns_by_closeness(terms, tuple((w.system.value, w.code.strip()) for w in wished))
-    for level in sorted(by_level):
-        cols = np.asarray([col for col in by_level[level] if col < rows.shape[1]], dtype=np.int64)
-        if len(cols):
-            result[np.asarray(rows[:, cols].sum(axis=1)).reshape(-1) > 0] = level
+    by_column = np.zeros(rows.shape[1], dtype=np.float32)
+    for level, cols in sorted(_columns_by_closeness(terms, tuple((w.system.value, w.code.strip()) for w in wished)).items()):
+        inside = [col for col in cols if col < len(by_column)]
+        by_column[inside] = level
+    values = by_column[rows.indices]
+    filled = np.flatnonzero(np.diff(rows.indptr))
+    result[filled] = np.maximum.reduceat(values, rows.indptr[filled])
     return result
 
 

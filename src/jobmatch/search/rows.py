@@ -111,6 +111,22 @@ class SparseRows:
                 result[start:n] = _dense(part[:, cols[inside]] @ weights[inside], shape[1:])
         return result
 
+    def rows_with(self, cols: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+        """The rows among the first n with a value in any of `cols` (read from the inverted lists; may repeat a row)."""
+        found = []
+        for block, start in zip(self.blocks, self._starts, strict=False):
+            if int(start) >= n:
+                break
+            for col in cols[cols < block.shape[1]].tolist():
+                found.append(block.indices[block.indptr[col] : block.indptr[col + 1]].astype(np.int64) + int(start))
+        tail, start = self._tail, self.n_folded
+        if n > start and tail.shape[0]:
+            part = sp.csc_matrix(tail[: n - start][:, cols[cols < tail.shape[1]]])
+            found.append(part.indices.astype(np.int64) + start)
+        rows = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        within: npt.NDArray[np.int64] = rows[rows < n]
+        return within
+
     def product(self, weights: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
         """The first n rows times a (n_cols,) or (n_cols, k) matrix: every column's weight at once, without slicing."""
         tail_shape = weights.shape[1:]
