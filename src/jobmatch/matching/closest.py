@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from jobmatch.matching.calibration import Calibrated, Levels
 from jobmatch.matching.fit import occupation_closeness_of
@@ -66,7 +65,7 @@ def closest(
     logit = np.float32(weights.get("semantic", 0.0)) * semantic_calibration.z(corpus.dense.similarity(vector, rows), model.z_clip)
     if terms.strip():
         logit += np.float32(weights.get("lexical", 0.0)) * lexical_calibration.z(lexical[rows], model.z_clip)
-    occupations = occupation_columns(corpus, rows)
+    occupations = corpus.occupations_of(rows) if "occupation_rows" in corpus.sparse else binary_rows([[] for _ in rows], 0)
     if weights.get("occupation") and wished:
         logit += np.float32(weights["occupation"]) * occupation_closeness_of(corpus.vocabs["occupations"].terms, occupations, wished)
     for name, level, calibration in (("described_occupation", levels[0], described_calibration),
@@ -104,14 +103,6 @@ def lexical_of(corpus: Corpus, terms: str, n: int) -> FloatArray:
     cols, weights = corpus.lexical_model.query(terms)
     found: FloatArray = corpus.sparse["lexical_rows"].accumulate(cols, weights, n)
     return found
-
-
-def occupation_columns(corpus: Corpus, rows: RowArray) -> sp.csr_matrix:
-    """The rows' occupation columns as a CSR (one row each), read from their keys."""
-    vocab = corpus.vocabs["occupations"]
-    cols = [[col for key in corpus.texts["occupations"][row].split("\n") if key and (col := vocab.get(key)) is not None]
-            for row in rows.tolist()]
-    return binary_rows(cols, len(vocab))
 
 
 def closest_terms(corpus: Corpus, n: int, found: Closest | None) -> tuple[FloatArray, FloatArray]:

@@ -135,6 +135,7 @@ class Corpus:
         self._groups: Groups | None = None
         self._pool: npt.NDArray[np.bool_] | None = None
         self._by_group: tuple[int, dict[str, npt.NDArray[np.int64]]] | None = None
+        self._occupations_by_row: sp.csr_matrix | None = None
 
     def view(self) -> CorpusView:
         return self._view
@@ -168,6 +169,25 @@ class Corpus:
         padded[: min(n, len(pool))] = pool[:n]
         return padded
 
+    def occupations_of(self, rows: npt.NDArray[np.int64]) -> sp.csr_matrix:
+        """These rows' (ascending) occupation columns, one CSR row each (the folded part read from a row-wise copy made once)."""
+        occupation_rows = self.sparse["occupation_rows"]
+        by_row = self._occupations_by_row
+        if by_row is None:
+            by_row = self._occupations_by_row = sp.csr_matrix(
+                sp.vstack([sp.csr_matrix(block) for block in occupation_rows.blocks], format="csr")
+                if occupation_rows.blocks else sp.csr_matrix((0, occupation_rows.n_cols), dtype=np.float32))
+        n_cols = len(self.vocabs["occupations"])
+        folded = rows[rows < by_row.shape[0]]
+        taken = sp.csr_matrix(by_row[folded])
+        parts = [sp.csr_matrix((taken.data, taken.indices, taken.indptr), shape=(len(folded), n_cols))]
+        later = rows[rows >= by_row.shape[0]]
+        if len(later):
+            vocab = self.vocabs["occupations"]
+            parts.append(binary_rows([[col for key in self.texts["occupations"][row].split("\n") if key
+                                       and (col := vocab.get(key)) is not None] for row in later.tolist()], n_cols))
+        return sp.csr_matrix(sp.vstack(parts, format="csr"))
+
     def columns_by_group(self) -> dict[str, npt.NDArray[np.int64]]:
         """The occupation columns of each ISCO minor group (by the group's three digits)."""
         terms = self.vocabs["occupations"].terms
@@ -188,6 +208,8 @@ class Corpus:
         self.occupation_centroids()
         self.groups()
         self.closest_pool()
+        if "occupation_rows" in self.sparse:
+            self.occupations_of(np.zeros(0, dtype=np.int64))
 
     def occupation_centroids(self) -> npt.NDArray[np.float32]:
         """Per occupation column of the folded part: the unit-length mean vector of its live postings (zeros where none).
@@ -396,3 +418,4 @@ class Corpus:
             self._groups = None
             self._pool = None
             self._by_group = None
+            self._occupations_by_row = None
