@@ -297,8 +297,8 @@ def bound_without_semantic(ctx: Context) -> tuple[FloatArray, FloatArray]:
         rest = np.float32(model.intercept) + np.float32(weights["lexical"]) * ctx.lexical_calibration.z(ctx.lexical, model.z_clip)
         if ctx.query.profile.wishes.occupations:
             rest += np.float32(weights["occupation"]) * ctx.occupation
-        if ctx.query.skills.skills:
-            rest += np.float32(max(weights["skills"], 0.0))
+        if ctx.query.skills.skills:  # each row's own share: the skills it names are known for every row
+            rest += np.float32(weights["skills"]) * skills_share(ctx.query.skills, ctx.skills)
         for name, values, calibration in (("described_occupation", ctx.described, ctx.described_calibration),
                                           ("described_group", ctx.described_group, ctx.group_calibration)):
             z = calibration.z(values, model.z_clip)

@@ -194,6 +194,8 @@ def bands(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArray,
     band = 2.0 * outside[kept] + ~strong[kept]
     sort_key: npt.NDArray[np.float64] = (band * BAND - scores[kept].astype(np.float64)).astype(np.float64)
     rest = np.flatnonzero(~passes)
+    if len(rest) > BELOW_FLOOR_SHOWN:  # only the best few are shown: those at or above the few-th best fit, ties included
+        rest = rest[fit[rest] >= -np.partition(-fit[rest], BELOW_FLOOR_SHOWN - 1)[BELOW_FLOOR_SHOWN - 1]]
     ids = ctx.corpus.column("ids", ctx.n)[measured.rows[rest]]
     below: RowArray = rest[np.lexsort((ids, -fit[rest]))][:BELOW_FLOOR_SHOWN].astype(np.int64)
     return strong, scores, kept, sort_key, below
