@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobmatch.demo.loader import load_demo
-from jobmatch.matching.ranking import DESCRIBED_FIELD_Z, outside_field
+from jobmatch.matching.ranking import CLOSEST_FIELD_SHARE, DESCRIBED_FIELD_Z, outside_field
 from jobmatch.privacy.pseudonyms import Pseudonyms, load_secret
 from jobmatch.settings import Settings
 from tests.auth import caseworker_headers, seeker_headers
@@ -109,5 +109,8 @@ def test_a_field_is_the_named_occupation_groups_not_their_whole_sub_major_group(
     cannot take, outside her field, so it never comes before a posting the fit rates higher just for that."""
     closeness = np.array([1.0, 0.5, 0.25, 0.0, 0.25], dtype=np.float32)  # wished, same minor group, sub-major, none
     described = np.array([np.nan, np.nan, np.nan, np.nan, DESCRIBED_FIELD_Z], dtype=np.float32)  # the last: her own words
-    assert outside_field(True, closeness, np.ones(5, dtype=bool), described).tolist() == [False, False, True, True, False]
-    assert not outside_field(False, closeness, np.ones(5, dtype=bool), described).any()  # no named occupation: no field
+    closest = np.zeros(5, dtype=np.float32)
+    assert outside_field(True, closeness, np.ones(5, dtype=bool), described, closest).tolist() == [False, False, True, True, False]
+    assert not outside_field(False, closeness, np.ones(5, dtype=bool), described, closest).any()  # no named occupation: no field
+    closest[3] = CLOSEST_FIELD_SHARE  # most of the postings that fit her best are of this occupation: her words' field
+    assert outside_field(True, closeness, np.ones(5, dtype=bool), described, closest).tolist() == [False, False, True, False, False]

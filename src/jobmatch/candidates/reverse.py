@@ -185,7 +185,8 @@ def rank(view: SeekerView, posting: Corpus, *, principal: Principal, dismissed: 
     has_wishes = view.column("has_occupations")[eligible]
     wished = has_wishes & (raw["occupation"] >= 1.0)
     passes = (fit >= model.floor) | wished
-    outside = outside_field(has_wishes, raw["occupation"], int(posting.value("n_occupations", 0)) > 0, raw["described_occupation"])
+    outside = outside_field(has_wishes, raw["occupation"], int(posting.value("n_occupations", 0)) > 0, raw["described_occupation"],
+                            raw["closest_occupation"])
     strong = (fit >= model.strong) & ~outside
     kept = np.flatnonzero(passes)
     score = np.round(score, 6)

@@ -40,6 +40,8 @@ BOUND_MARGIN = 1e-4
 """Rounding room: a row whose bound falls short of the floor by less than this is still a candidate."""
 DESCRIBED_FIELD_Z = 2.5
 """A posting whose occupation the seeker's own words describe this clearly is in their field, named or not."""
+CLOSEST_FIELD_SHARE = 0.5
+"""A posting with the occupation of at least this share of the postings that fit the seeker best is in their field."""
 LEXICAL_FIELD_Z = 2.0
 """Without wished occupations, the seeker's field is the postings whose titles share their words this clearly."""
 
@@ -164,13 +166,15 @@ def candidates(ctx: Context) -> RowArray:
     return np.flatnonzero(chosen)
 
 
-def outside_field(has_wishes: npt.ArrayLike, occupation: FloatArray, coded: npt.ArrayLike, described: FloatArray) -> BoolArray:
+def outside_field(has_wishes: npt.ArrayLike, occupation: FloatArray, coded: npt.ArrayLike, described: FloatArray,
+                  closest: FloatArray) -> BoolArray:
     """Pairs outside the seeker's field: no shared ISCO minor group with an occupation they named, and an occupation
-    their own words do not clearly describe. Such a posting may fit, but never strongly, and it comes after their field.
+    their own words do not clearly describe (neither close to its typical ad, nor the occupation of most of the postings
+    that fit them best). Such a posting may fit, but never strongly, and it comes after their field.
 
     A sub-major group is too wide a field: for a nurse it holds pharmacists and doctors, work a nurse cannot take, which
     would then come before a health care assistant's post the fit rates far higher."""
-    clearly = np.nan_to_num(described, nan=-np.inf) >= DESCRIBED_FIELD_Z
+    clearly = (np.nan_to_num(described, nan=-np.inf) >= DESCRIBED_FIELD_Z) | (np.nan_to_num(closest, nan=0.0) >= CLOSEST_FIELD_SHARE)
     named = occupation >= SAME_MINOR_GROUP
     outside: BoolArray = np.asarray(has_wishes, dtype=bool) & ~named & np.asarray(coded, dtype=bool) & ~clearly
     return outside
@@ -186,7 +190,7 @@ def bands(ctx: Context, measured: Measured, model: FitModel) -> tuple[BoolArray,
     if ctx.query.filters.occupation is not None:
         wished = np.ones(len(fit), dtype=bool)  # asked for in this request, so wanted
     coded = ctx.corpus.column("n_occupations", ctx.n)[measured.rows] > 0
-    outside = outside_field(has_wishes, occupation, coded, measured.raw["described_occupation"])
+    outside = outside_field(has_wishes, occupation, coded, measured.raw["described_occupation"], measured.raw["closest_occupation"])
     strong = (fit >= model.strong) & ~outside
     passes = (fit >= model.floor) | wished
     scores = measured.total()
