@@ -2,8 +2,8 @@
 
 A seeker's words rarely say everything: "I am a trained nurse" fits the nurse ads, but also the ads of the same unit
 group that say "sykepleier" nowhere in their title. The few postings that fit the seeker best (by the fit model's own
-text and wish features, among the postings closest in meaning) show which occupations and ISCO minor groups their
-words are about; every posting of those occupations gains from it, however it is worded.
+text and wish features, among the postings closest in meaning and those sharing most words) show which occupations and
+ISCO minor groups their words are about; every posting of those occupations gains from it, however it is worded.
 
 The feedback is computed per index version: the pool is the version's folded rows (live when the version was
 prepared), so the seeker's own list and a caseworker's candidate search (which tunes every seeker to the version)
@@ -48,9 +48,10 @@ def closest(
     pool = corpus.closest_pool()
     if not pool.any():
         return None
-    n = len(pool)
     if lexical is None:
-        lexical = lexical_of(corpus, terms, n)
+        lexical = lexical_of(corpus, terms, len(pool))
+    n = min(len(pool), len(lexical))  # the caller's view may be older than the corpus's: its rows are the ones compared
+    pool = pool[:n]
     by_meaning, _ = corpus.dense.search(vector, pool, settings.pool)
     by_words = np.zeros(0, dtype=np.int64)
     if terms.strip() and settings.pool < int(pool.sum()):
