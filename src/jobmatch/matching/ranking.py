@@ -8,7 +8,8 @@ A posting outside all three cannot fit, so the list holds every allowed posting 
 third set stays small.
 
 The order is fit first. For a seeker who named occupations, the postings of their field come before any other: the
-occupation groups they named (a shared ISCO minor group), and occupations their own words clearly describe. Then postings that
+occupation groups they named (a shared ISCO minor group), and occupations their own words clearly describe (close to
+the occupation's typical ad, or shared by most of the postings that fit them best). Then postings that
 clearly fit (a learned fit probability at or above the model's `strong` level) come before those that merely pass the
 floor; inside each band the whole score decides, so stay factors and the stay prior re-order postings that fit but
 never lift one that does not fit above one that does. A posting of a wished occupation is never below the floor; how
