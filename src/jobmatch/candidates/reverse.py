@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from jobmatch.auth.principal import Principal, Role
 from jobmatch.candidates.side import FACTORS, IMPORTANCES, SeekerView
+from jobmatch.candidates.tuning import CLOSEST_KINDS
 from jobmatch.geo.service import haversine_km
 from jobmatch.matching.calibration import zscore
 from jobmatch.matching.fit import occupation_closeness, stems_found
@@ -232,7 +233,7 @@ def closest_raw(view: SeekerView, posting: Corpus, eligible: RowArray, model: Fi
     if model.closest is None or not posting.view().n:
         nan = np.full(len(eligible), np.nan, dtype=np.float32)
         return {"closest_occupation": nan, "closest_group": nan.copy()}
-    keys = [key for key in posting.texts["occupations"][0].split("\n") if key]
+    keys = posting.occupation_keys(0)
     groups = {minor_group(key) for key in keys} - {None}
     wanted = ([view.tuned.keys.get(key) for key in keys], [view.tuned.keys.get(str(group)) for group in groups])
     table = view.tuned.closest
@@ -240,7 +241,8 @@ def closest_raw(view: SeekerView, posting: Corpus, eligible: RowArray, model: Fi
     owner, kind, key, share = (table[name].view(count) for name in ("owner", "kind", "key", "share"))
     found = {}
     applies = (view.tuned_column("has_closest") > 0) & (int(posting.value("n_occupations", 0)) > 0)
-    for index, name in enumerate(("closest_occupation", "closest_group")):
+    for index, kind_name in enumerate(CLOSEST_KINDS):
+        name = f"closest_{kind_name}"
         values = np.where(applies, np.float32(0.0), np.float32(np.nan)).astype(np.float32)
         ids = np.asarray([i for i in wanted[index] if i is not None], dtype=np.int64)
         hit = (kind == index) & np.isin(key, ids) & (owner < n)
@@ -251,7 +253,7 @@ def closest_raw(view: SeekerView, posting: Corpus, eligible: RowArray, model: Fi
 
 def _posting_columns(posting: Corpus, served: Corpus, known: BoolArray) -> list[int]:
     """The posting's occupation columns in the served vocabulary that have a centroid (`known`), in column order."""
-    terms = [key for key in posting.texts["occupations"][0].split("\n") if key] if posting.view().n else []
+    terms = posting.occupation_keys(0) if posting.view().n else []
     cols = sorted(col for term in terms if (col := served.vocabs["occupations"].get(term)) is not None and col < len(known))
     return [col for col in cols if known[col]]
 

@@ -29,6 +29,8 @@ TUNED = {"semantic_mean": "float64", "semantic_spread": "float64", "lexical_mean
          "described_mean": "float64", "described_spread": "float64", "group_mean": "float64", "group_spread": "float64",
          "has_closest": "float64"}
 CLOSEST_KINDS = ("occupation", "group")
+"""The kinds of closest-postings share a row holds, in the order `Tuned.closest` numbers them (`Closest.occupations`,
+`Closest.groups`)."""
 
 
 class Tuned:

@@ -41,7 +41,7 @@ def closest(
     model: FitModel, lexical: FloatArray | None = None,
 ) -> Closest | None:
     """The seeker's feedback in this corpus (None: nothing to compare with). `lexical` is the query's lexical similarity
-    to every row of `corpus` when the caller has it (`lexical_similarity`)."""
+    to every row of `corpus` when the caller has it (`lexical_of`)."""
     settings = model.closest
     if settings is None:
         return None
@@ -88,7 +88,7 @@ def closest(
     found_occupations: dict[str, float] = {}
     found_groups: dict[str, float] = {}
     for row, share in zip(rows[best].tolist(), shares.tolist(), strict=True):
-        keys = [key for key in corpus.texts["occupations"][row].split("\n") if key]
+        keys = corpus.occupation_keys(row)
         for key in keys:
             found_occupations[key] = found_occupations.get(key, 0.0) + share
         for group in {group for key in keys if (group := minor_group(key)) is not None}:

@@ -97,7 +97,7 @@ def _columns_by_closeness(terms: list[str], wished: tuple[tuple[str, str], ...])
 def occupation_words(corpus: Corpus, row: int, wished: list[Occupation], value: float) -> Signal:
     if not wished:
         return Signal.not_applicable("Du har ikke oppgitt ønskede yrker.", "You have not listed the occupations you want.")
-    offered = [key for key in corpus.texts["occupations"][row].split("\n") if key]
+    offered = corpus.occupation_keys(row)
     if not offered:
         return Signal.unknown("Annonsen har ingen yrkeskode.", "The ad has no occupation code.")
     if value <= 0:

@@ -141,7 +141,7 @@ def _closest_words(raw: float | None, label: str, *, group: bool = False) -> Sig
 
 
 def _occupation_label(corpus: Corpus, row: int) -> str:
-    keys = [key for key in corpus.texts["occupations"][row].split("\n") if key]
+    keys = corpus.occupation_keys(row)
     labels = [corpus.occupation_labels.get(key) for key in keys]
     return next((label for label in labels if label), keys[0].partition(":")[2] if keys else "")
 

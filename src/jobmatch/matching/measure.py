@@ -143,7 +143,7 @@ def context(
     if few_removed(query):  # all will be measured: from the start
         semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
     else:  # the rules may leave few rows: the lexical pass runs beside them
-        lexical = soon(n, lambda: lexical_similarity(corpus, query, n))
+        lexical = soon(n, lambda: lexical_of(corpus, query.terms, n))
     stay = stay_arrays(corpus, n, query.profile, query.where)
     rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
                         dismissed=query.dismissed, now=now)
@@ -155,7 +155,7 @@ def context(
     occupations, groups = measured = levels(reference, query.vector)
     calibrated = calibrated or calibrations(reference, vector=query.vector, terms=query.terms, measured=measured)
     semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated
-    lexical_values = lexical() if lexical is not None else lexical_similarity(corpus, query, n)  # beside the helper's pass
+    lexical_values = lexical() if lexical is not None else lexical_of(corpus, query.terms, n)  # beside the helper's pass
     found = closest(reference, vector=query.vector, terms=query.terms, wished=query.profile.wishes.occupations, calibrated=calibrated,
                     levels=measured, model=model, lexical=lexical_values if reference is corpus else None) if query.has_text else None
     closest_occupation, closest_group = closest_terms(corpus, n, found)
@@ -170,11 +170,6 @@ def context(
         closest=found, closest_occupation=closest_occupation, closest_group=closest_group,
         semantic_pending=semantic if measures_all else None,
     )
-
-
-def lexical_similarity(corpus: Corpus, query: Query, n: int) -> FloatArray:
-    """The query's lexical similarity to every row (0 without terms)."""
-    return lexical_of(corpus, query.terms, n)
 
 
 def few_removed(query: Query) -> bool:

@@ -169,6 +169,10 @@ class Corpus:
         padded[: min(n, len(pool))] = pool[:n]
         return padded
 
+    def occupation_keys(self, row: int) -> list[str]:
+        """The row's occupation keys (`system:code`), as the posting gave them."""
+        return [key for key in self.texts["occupations"][row].split("\n") if key]
+
     def occupations_of(self, rows: npt.NDArray[np.int64]) -> sp.csr_matrix:
         """These rows' (ascending) occupation columns, one CSR row each (the folded part read from a row-wise copy made once)."""
         occupation_rows = self.sparse["occupation_rows"]
@@ -184,8 +188,8 @@ class Corpus:
         later = rows[rows >= by_row.shape[0]]
         if len(later):
             vocab = self.vocabs["occupations"]
-            parts.append(binary_rows([[col for key in self.texts["occupations"][row].split("\n") if key
-                                       and (col := vocab.get(key)) is not None] for row in later.tolist()], n_cols))
+            parts.append(binary_rows([[col for key in self.occupation_keys(row) if (col := vocab.get(key)) is not None]
+                                      for row in later.tolist()], n_cols))
         return sp.csr_matrix(sp.vstack(parts, format="csr"))
 
     def columns_by_group(self) -> dict[str, npt.NDArray[np.int64]]:
