@@ -77,32 +77,37 @@ def group_level(corpus: Corpus, vector: FloatArray) -> Level:
     return Level(by_column, groups.column_known, distinct[groups.known])
 
 
-def described(corpus: Corpus, n: int, *, has_text: bool, reference: Corpus, level: Level) -> FloatArray:
-    """Per row: the mean similarity of the seeker's vector to the centroids, in `reference`, of the row's occupations
-    at one level (`level`: the query's similarities, measured in `reference`).
+def described(corpus: Corpus, n: int, *, has_text: bool, reference: Corpus, levels: tuple[Level, ...]) -> list[FloatArray]:
+    """Per level (`levels`: the query's similarities at the occupation and group levels, measured in `reference`) and per
+    row: the mean similarity of the seeker's vector to the centroids of the row's occupations at that level. One pass
+    over the rows for every level.
 
     A seeker who writes about wiring houses is close to the centroid of electricians' ads wherever a particular ad is
     and whatever else it says; a kindergarten ad in the seeker's own town is not, however many words it shares.
     """
     rows = corpus.sparse.get("occupation_rows")
     if rows is None or not has_text:
-        return np.full(n, np.nan, dtype=np.float32)
-    similarities, known = level.by_column, level.known
+        return [np.full(n, np.nan, dtype=np.float32) for _ in levels]
     terms = corpus.vocabs["occupations"].terms
-    weights = np.zeros((len(terms), 2), dtype=np.float32)
-    if reference is corpus:
-        shared = min(len(terms), len(known))
-        weights[:shared, 0] = np.where(known[:shared], similarities[:shared], 0.0)
-        weights[:shared, 1] = known[:shared]
-    else:
-        for col, term in enumerate(terms):
-            at = reference.vocabs["occupations"].get(term)
-            if at is not None and at < len(known) and known[at]:
-                weights[col] = (similarities[at], 1.0)
+    weights = np.zeros((len(terms), 2 * len(levels)), dtype=np.float32)
+    for at, level in enumerate(levels):
+        similarities, known = level.by_column, level.known
+        if reference is corpus:
+            shared = min(len(terms), len(known))
+            weights[:shared, 2 * at] = np.where(known[:shared], similarities[:shared], 0.0)
+            weights[:shared, 2 * at + 1] = known[:shared]
+        else:
+            for col, term in enumerate(terms):
+                found = reference.vocabs["occupations"].get(term)
+                if found is not None and found < len(known) and known[found]:
+                    weights[col, 2 * at : 2 * at + 2] = (similarities[found], 1.0)
     totals = rows.product(weights, n)
+    result = []
     with np.errstate(invalid="ignore", divide="ignore"):
-        found: FloatArray = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
-    return found
+        for at in range(len(levels)):
+            sums, counts = totals[:, 2 * at], totals[:, 2 * at + 1]
+            result.append(np.where(counts > 0, sums / counts, np.nan).astype(np.float32))
+    return result
 
 
 Levels = tuple[Level, Level]

@@ -57,7 +57,9 @@ def closest(
     if terms.strip() and settings.pool < int(pool.sum()):
         words = np.where(pool, lexical[:n], -np.inf)
         edge = np.partition(words, n - settings.pool)[n - settings.pool]
-        by_words = np.flatnonzero((words >= edge) & pool & (words > 0))  # every row tied at the edge: the same set however asked
+        by_words = np.flatnonzero((words >= edge) & pool & (words > 0))
+        if len(by_words) > settings.pool:  # ties at the edge (a chain's identical ads) go to the lower posting id, as in the list
+            by_words = by_words[np.lexsort((corpus.column("ids", n)[by_words], -words[by_words]))[: settings.pool]]
     rows = np.union1d(by_meaning, by_words).astype(np.int64)
     if not len(rows):
         return None

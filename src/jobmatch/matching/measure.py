@@ -22,7 +22,7 @@ from jobmatch.matching.closest import Closest, closest, closest_terms, lexical_o
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import SAME_MINOR_GROUP, SkillStems, occupation_closeness, skills_found, skills_share
 from jobmatch.matching.rules import Eligibility, eligibility
-from jobmatch.matching.stay import StayArrays, Wherever, stay_arrays
+from jobmatch.matching.stay import StayArrays, Wherever
 from jobmatch.matching.weights import FIT_FEATURES, STAY_PRIOR_WEIGHT, FitModel, stay_weight
 from jobmatch.search.corpus import Corpus, CorpusView
 from jobmatch.seekers.schemas import SeekerIn
@@ -144,7 +144,7 @@ def context(
         semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
     else:  # the rules may leave few rows: the lexical pass runs beside them
         lexical = soon(n, lambda: lexical_of(corpus, query.terms, n))
-    stay = stay_arrays(corpus, n, query.profile, query.where)
+    stay = StayArrays(corpus, n, query.profile, query.where)
     rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
                         dismissed=query.dismissed, now=now)
     removed = rules.removed(n)
@@ -152,19 +152,19 @@ def context(
     measures_all = measures_every_row(query, int((~removed & (occupation < SAME_MINOR_GROUP)).sum()), n)
     if measures_all and semantic is None:
         semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
-    occupations, groups = measured = levels(reference, query.vector)
+    measured = levels(reference, query.vector)
     calibrated = calibrated or calibrations(reference, vector=query.vector, terms=query.terms, measured=measured)
     semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated
     lexical_values = lexical() if lexical is not None else lexical_of(corpus, query.terms, n)  # beside the helper's pass
     found = closest(reference, vector=query.vector, terms=query.terms, wished=query.profile.wishes.occupations, calibrated=calibrated,
                     levels=measured, model=model, lexical=lexical_values if reference is corpus else None) if query.has_text else None
     closest_occupation, closest_group = closest_terms(corpus, n, found)
+    described_occupation, described_group = described(corpus, n, has_text=query.has_text, reference=reference, levels=measured)
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=removed, occupation=occupation,
         lexical=lexical_values,
         skills=skills_found(corpus, n, query.skills),
-        described=described(corpus, n, has_text=query.has_text, reference=reference, level=occupations),
-        described_group=described(corpus, n, has_text=query.has_text, reference=reference, level=groups),
+        described=described_occupation, described_group=described_group,
         semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration,
         described_calibration=described_calibration, group_calibration=group_calibration,
         closest=found, closest_occupation=closest_occupation, closest_group=closest_group,
@@ -251,7 +251,7 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
     weight = {"base": every_row(model.intercept, n)} | {name: every_row(model.weights[name], n) for name in FIT_FEATURES}
     inert = {name for name, values in raw.items() if values is none}
     for factor in StayFactor:
-        raw[factor.value] = ctx.stay.raw[factor][rows]
+        raw[factor.value] = ctx.stay.at(factor, rows)[0]
         weight[factor.value] = every_row(stay_weight(query.importances[factor]), n)
         if stay_weight(query.importances[factor]) == 0:
             inert.add(factor.value)

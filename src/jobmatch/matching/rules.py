@@ -164,7 +164,7 @@ def must(eligibility: Eligibility, stay: StayArrays, importances: dict[StayFacto
     for factor in StayFactor:
         if importances.get(factor) is Importance.MUST:
             rule = Rule(f"must.{factor.value}", f"Du har satt {FACTOR_NO[factor]} som et krav.", f"You made {FACTOR_EN[factor]} a must.")
-            eligibility.add(rule, violates_must(factor, stay.status[factor]))
+            eligibility.add(rule, violates_must(factor, stay.every(factor)[1]))
 
 
 def filters(eligibility: Eligibility, corpus: Corpus, n: int, wanted: MatchFilters) -> None:

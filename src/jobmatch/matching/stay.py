@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -74,14 +75,59 @@ class Wherever:
     unresolved: str | None = None
 
 
-@dataclass(frozen=True)
 class StayArrays:
-    """Raw value (NaN: unknown or not applicable) and status code of every stay factor for every row."""
+    """Raw value (NaN: unknown or not applicable) and status code of every stay factor, per row, computed when asked for:
+    a factor over every row once (`every`: what a `must` rule reads), or over the rows a request measures (`at`). Most
+    factors of most seekers are never needed for more than those few rows.
+    """
 
-    raw: dict[StayFactor, FloatArray]
-    status: dict[StayFactor, StatusArray]
-    commute_ratio: FloatArray
-    """Best distance ÷ limit per row (NaN when unknown): what relaxing the commute would add is read from it."""
+    def __init__(self, corpus: Corpus, n: int, profile: SeekerIn, where: Wherever) -> None:
+        self._corpus, self._n, self._where = corpus, n, where
+        self._bits = wish_bits(profile)
+        wanted = profile.wishes.min_salary_nok
+        self._min_salary = math.nan if wanted is None else float(wanted)
+        self._every: dict[StayFactor, tuple[FloatArray, StatusArray]] = {}
+        self._ratio: FloatArray | None = None
+
+    @property
+    def commute_ratio(self) -> FloatArray:
+        """Best distance ÷ limit per row (NaN when unknown): what relaxing the commute would add is read from it."""
+        if self._ratio is None:
+            self._ratio = commute_ratios(self._corpus, self._n, self._where)
+        return self._ratio
+
+    def every(self, factor: StayFactor) -> tuple[FloatArray, StatusArray]:
+        """The factor's raw values and statuses over every row."""
+        found = self._every.get(factor)
+        if found is None:
+            found = self._every[factor] = self._terms(factor, None)
+        return found
+
+    def at(self, factor: StayFactor, rows: npt.NDArray[np.int64]) -> tuple[FloatArray, StatusArray]:
+        """The factor's raw values and statuses of these rows (the same values as `every`'s, to the bit)."""
+        if factor in self._every or factor is StayFactor.COMMUTE:
+            raw, status = self.every(factor)
+            return raw[rows], status[rows]
+        return self._terms(factor, rows)
+
+    def status_of(self, factor: StayFactor, row: int) -> int:
+        return int(self.at(factor, np.asarray([row], dtype=np.int64))[1][0])
+
+    def _terms(self, factor: StayFactor, rows: npt.NDArray[np.int64] | None) -> tuple[FloatArray, StatusArray]:
+        corpus, n = self._corpus, self._n
+
+        def column(name: str) -> npt.NDArray[Any]:
+            values = corpus.column(name, n)
+            return values if rows is None else values[rows]
+
+        if factor is StayFactor.COMMUTE:
+            fully_remote = column("remote") == enum_code(Remote.REMOTE, REMOTES)
+            return commute_terms(self.commute_ratio, self._where.stated, fully_remote)
+        if factor is StayFactor.WORK_HOURS:
+            return hours_terms(column("hours"), self._bits[factor])
+        if factor is StayFactor.SALARY:
+            return salary_terms(column("salary_kind"), column("salary"), self._min_salary)
+        return choice_terms(column(CHOICE_COLUMNS[factor]), self._bits[factor])
 
 
 FAR_RATIO = 2.0
@@ -229,23 +275,6 @@ def wish_bits(profile: SeekerIn) -> dict[StayFactor, int]:
 
 CHOICE_COLUMNS = {StayFactor.PERMANENT: "engagement", StayFactor.EXTENT: "extent", StayFactor.REMOTE: "remote",
                   StayFactor.SECTOR: "sector"}
-
-
-def stay_arrays(corpus: Corpus, n: int, profile: SeekerIn, where: Wherever) -> StayArrays:
-    """Every stay factor of one seeker over every posting row."""
-    raw: dict[StayFactor, FloatArray] = {}
-    status: dict[StayFactor, StatusArray] = {}
-    ratio = commute_ratios(corpus, n, where)
-    fully_remote = corpus.column("remote", n) == enum_code(Remote.REMOTE, REMOTES)
-    raw[StayFactor.COMMUTE], status[StayFactor.COMMUTE] = commute_terms(ratio, where.stated, fully_remote)
-    bits = wish_bits(profile)
-    for factor, column in CHOICE_COLUMNS.items():
-        raw[factor], status[factor] = choice_terms(corpus.column(column, n), bits[factor])
-    raw[StayFactor.WORK_HOURS], status[StayFactor.WORK_HOURS] = hours_terms(corpus.column("hours", n), bits[StayFactor.WORK_HOURS])
-    wanted = profile.wishes.min_salary_nok
-    raw[StayFactor.SALARY], status[StayFactor.SALARY] = salary_terms(
-        corpus.column("salary_kind", n), corpus.column("salary", n), math.nan if wanted is None else float(wanted))
-    return StayArrays({factor: raw[factor] for factor in StayFactor}, {factor: status[factor] for factor in StayFactor}, ratio)
 
 
 def violates_must(factor: StayFactor, status: StatusArray) -> npt.NDArray[np.bool_]:
