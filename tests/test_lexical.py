@@ -139,3 +139,24 @@ def test_matched_terms_put_the_rarer_word_first() -> None:
 )
 def test_word_similarity(a: str, b: str, alike: bool) -> None:
     assert (word_similarity(a, b) > 0) is alike
+
+
+def test_common_ngrams_carry_no_weight_but_still_tell_how_common_a_word_is(tmp_path: Path) -> None:
+    market = [f"Sykepleier med erfaring, stilling nr {n}" for n in range(150)]
+    market += [f"Tømrer med fagbrev, stilling nr {n}" for n in range(150)]
+    market += ["Lastebilsjåfør med C-sertifikat", "Kokk til restaurant"]
+    model, rows = LexicalModel.fit(market)
+    counts = LexicalModel(idf=np.ones(model.n_features, np.float32))._counts(["stilling"]).indices
+    assert not set(counts) & set(rows.indices.tolist())  # in every ad but two: dropped from every row
+    cols, _ = model.query("stilling")
+    assert len(cols) == 0
+    assert not set(model.query("tømrer")[0]) & set(rows.indices.tolist())  # in half the ads: more than the common share
+    assert set(model.query("kokk")[0]) <= set(rows.indices.tolist())  # in one ad: weighed
+    assert model.word_idf("stilling") < model.word_idf("kokk")  # common, not unseen
+    model.save(tmp_path / "lexical.npz")
+    again = LexicalModel.load(tmp_path / "lexical.npz")
+    assert (again.transform(market) != rows).nnz == 0
+
+    small = ["Sykepleier", "Sykepleier i Bergen", "Tømrer"]  # a few documents: nothing is common
+    small_model, small_rows = LexicalModel.fit(small)
+    assert (small_rows != LexicalModel.fit(small, common_share=1.0)[1]).nnz == 0

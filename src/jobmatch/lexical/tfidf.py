@@ -42,6 +42,10 @@ FORMAT = "jobmatch.lexical/2"
 DEFAULT_NGRAM_RANGE = (2, 4)
 # 2**20 buckets: collisions are rare for tens of thousands of postings, and the idf vector stays at 4 MB.
 DEFAULT_N_FEATURES = 2**20
+COMMON_SHARE = 0.1
+"""An n-gram in more than this share of the fitted documents (and in more than COMMON_MIN of them) carries no weight:
+"er", "ing", "med" tell no job from another, yet their inverted lists are most of the index and most of a query's work."""
+COMMON_MIN = 50
 
 QUERIES_KEPT = 1_024
 Matrix: TypeAlias = sp.csr_matrix
@@ -52,7 +56,8 @@ class LexicalModel:
     """TF-IDF over char_wb n-grams, sublinear tf, L2-normalised rows; the idf is fixed at `fit`.
 
     Documents added after the fit are weighed with the fitted idf, so n-grams the fit never saw carry no weight until
-    the next full build.
+    the next full build. Neither do the common n-grams (`COMMON_SHARE`): they are left out of every row and query, while
+    their idf still tells how telling a word is (`word_idf`).
     """
 
     def __init__(
@@ -62,6 +67,7 @@ class LexicalModel:
         n_features: int = DEFAULT_N_FEATURES,
         idf: FloatArray | None = None,
         fitted_docs: int = 0,
+        common: npt.NDArray[np.int64] | None = None,
     ) -> None:
         if not 1 <= ngram_range[0] <= ngram_range[1]:
             raise ValueError(f"bad ngram_range {ngram_range}")
@@ -71,6 +77,9 @@ class LexicalModel:
         self._idf: FloatArray = np.zeros(self.n_features, np.float32) if idf is None else idf.astype(np.float32)
         if self._idf.shape != (self.n_features,):
             raise ValueError("idf length differs from n_features")
+        self._common: npt.NDArray[np.int64] = np.zeros(0, np.int64) if common is None else np.asarray(common, np.int64)
+        self._weight = self._idf.copy()
+        self._weight[self._common] = 0.0
         self._word_idf: dict[str, float] = {}
         self._queries: dict[str, tuple[npt.NDArray[np.int64], FloatArray]] = {}
         self._queries_lock = threading.Lock()
@@ -86,16 +95,19 @@ class LexicalModel:
 
     @classmethod
     def fit(
-        cls, texts: Sequence[str], *, ngram_range: tuple[int, int] = DEFAULT_NGRAM_RANGE, n_features: int = DEFAULT_N_FEATURES
+        cls, texts: Sequence[str], *, ngram_range: tuple[int, int] = DEFAULT_NGRAM_RANGE, n_features: int = DEFAULT_N_FEATURES,
+        common_share: float | None = None,
     ) -> tuple[LexicalModel, Matrix]:
         """Learn the idf from these documents; returns the model and the documents' weighted rows."""
-        model = cls(ngram_range=ngram_range, n_features=n_features)
-        counts = model._counts(texts)
-        document_frequency = np.bincount(counts.indices, minlength=model.n_features)
+        counts = cls(ngram_range=ngram_range, n_features=n_features)._counts(texts)
+        document_frequency = np.bincount(counts.indices, minlength=n_features)
         seen = document_frequency > 0
+        idf = np.zeros(n_features, np.float32)
         # sklearn's smooth idf; n-grams absent from the fit get 0, as a fitted vocabulary would drop them.
-        model._idf[seen] = np.log((1 + len(texts)) / (1 + document_frequency[seen])) + 1
-        model.fitted_docs = len(texts)
+        idf[seen] = np.log((1 + len(texts)) / (1 + document_frequency[seen])) + 1
+        share = COMMON_SHARE if common_share is None else common_share
+        common = np.flatnonzero(document_frequency > max(share * len(texts), COMMON_MIN))
+        model = cls(ngram_range=ngram_range, n_features=n_features, idf=idf, fitted_docs=len(texts), common=common)
         return model, model._weigh(counts)
 
     def transform(self, texts: Sequence[str]) -> Matrix:
@@ -147,7 +159,7 @@ class LexicalModel:
             "n_features": self.n_features,
             "fitted_docs": self.fitted_docs,
         }
-        np.savez(Path(path), header=np.array(json.dumps(header)), idf_index=seen, idf_value=self._idf[seen])
+        np.savez(Path(path), header=np.array(json.dumps(header)), idf_index=seen, idf_value=self._idf[seen], common=self._common)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> LexicalModel:
@@ -160,7 +172,8 @@ class LexicalModel:
             idf = np.zeros(n_features, np.float32)
             idf[archive["idf_index"]] = archive["idf_value"]
             low, high = header["ngram_range"]
-            return cls(ngram_range=(low, high), n_features=n_features, idf=idf, fitted_docs=int(header["fitted_docs"]))
+            common = archive["common"] if "common" in archive.files else None
+            return cls(ngram_range=(low, high), n_features=n_features, idf=idf, fitted_docs=int(header["fitted_docs"]), common=common)
 
     def _counts(self, texts: Sequence[str]) -> Matrix:
         if not len(texts):
@@ -171,7 +184,7 @@ class LexicalModel:
 
     def _weigh(self, counts: Matrix) -> Matrix:
         weighted = counts.copy()
-        weighted.data = (1 + np.log(weighted.data)) * self._idf[weighted.indices]
+        weighted.data = (1 + np.log(weighted.data)) * self._weight[weighted.indices]
         weighted.eliminate_zeros()
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1), dtype=np.float64).ravel())
         norms[norms == 0] = 1
