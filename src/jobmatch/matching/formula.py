@@ -197,7 +197,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
         if name == "stay_prior":
             return prior_words(measured.prior_rate[index], use_prior=query.use_prior)
         factor = StayFactor(name)
-        return stay_words(corpus, row, factor, float(measured.raw[name][index]), ctx.stay.status_of(factor, row), query.profile,
+        return stay_words(corpus, row, factor, float(measured.raw[name][index]), int(measured.status[name][index]), query.profile,
                           query.where)
 
     def importance(name: str) -> Importance | None:

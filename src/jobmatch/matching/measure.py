@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
@@ -197,6 +197,8 @@ class Measured:
     """The uncalibrated semantic and lexical similarities, for the words."""
     skills_found: npt.NDArray[np.bool_]
     prior_rate: npt.NDArray[np.object_]
+    status: dict[str, npt.NDArray[np.int8]] = field(default_factory=dict)
+    """Per stay factor: each row's status (met, unmet, unknown…), for the words."""
     inert: frozenset[str] = frozenset()
     """Components that add nothing to any row (a weight of 0, or no value, for every row): the sums skip them."""
 
@@ -250,8 +252,9 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
     }
     weight = {"base": every_row(model.intercept, n)} | {name: every_row(model.weights[name], n) for name in FIT_FEATURES}
     inert = {name for name, values in raw.items() if values is none}
+    status: dict[str, npt.NDArray[np.int8]] = {}
     for factor in StayFactor:
-        raw[factor.value] = ctx.stay.at(factor, rows)[0]
+        raw[factor.value], status[factor.value] = ctx.stay.at(factor, rows)
         weight[factor.value] = every_row(stay_weight(query.importances[factor]), n)
         if stay_weight(query.importances[factor]) == 0:
             inert.add(factor.value)
@@ -260,7 +263,7 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
     weight["stay_prior"] = np.where(np.isnan(prior_raw), 0.0, STAY_PRIOR_WEIGHT).astype(np.float32)
     if prior is None:
         inert.add("stay_prior")
-    return Measured(rows=rows, raw=raw, weight=weight, similarity={"semantic": semantic, "lexical": lexical},
+    return Measured(rows=rows, raw=raw, weight=weight, similarity={"semantic": semantic, "lexical": lexical}, status=status,
                     skills_found=found, prior_rate=prior_rate, inert=frozenset(inert))
 
 

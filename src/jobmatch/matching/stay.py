@@ -110,9 +110,6 @@ class StayArrays:
             return raw[rows], status[rows]
         return self._terms(factor, rows)
 
-    def status_of(self, factor: StayFactor, row: int) -> int:
-        return int(self.at(factor, np.asarray([row], dtype=np.int64))[1][0])
-
     def _terms(self, factor: StayFactor, rows: npt.NDArray[np.int64] | None) -> tuple[FloatArray, StatusArray]:
         corpus, n = self._corpus, self._n
 
