@@ -126,7 +126,7 @@ def serve(database_url: str, *, model: str | None, query_prefix: str, passage_pr
         if model and model != "default":
             env["JOBMATCH_EMBEDDING_MODEL"] = model
         subprocess.run([*JOBMATCH, "db", "upgrade"], env=env, check=True, capture_output=True)
-        if geonames is not None and geonames.is_file() and not keep_database:
+        if geonames is not None and geonames.is_file():  # also into a kept database: a first run with it had none
             subprocess.run([*JOBMATCH, "geo", "load", str(geonames)], env=env, check=True, capture_output=True)
         dev.ensure_dev_keys(data_dir)  # before the server starts, so both read the same key
         port = free_port()
