@@ -105,8 +105,8 @@ class StayArrays:
 
     def at(self, factor: StayFactor, rows: npt.NDArray[np.int64]) -> tuple[FloatArray, StatusArray]:
         """The factor's raw values and statuses of these rows (the same values as `every`'s, to the bit)."""
-        if factor in self._every or factor is StayFactor.COMMUTE:
-            raw, status = self.every(factor)
+        if factor in self._every:
+            raw, status = self._every[factor]
             return raw[rows], status[rows]
         return self._terms(factor, rows)
 
@@ -119,7 +119,8 @@ class StayArrays:
 
         if factor is StayFactor.COMMUTE:
             fully_remote = column("remote") == enum_code(Remote.REMOTE, REMOTES)
-            return commute_terms(self.commute_ratio, self._where.stated, fully_remote)
+            ratio = self.commute_ratio if rows is None else self.commute_ratio[rows]
+            return commute_terms(ratio, self._where.stated, fully_remote)
         if factor is StayFactor.WORK_HOURS:
             return hours_terms(column("hours"), self._bits[factor])
         if factor is StayFactor.SALARY:
