@@ -88,6 +88,17 @@ def described(corpus: Corpus, n: int, *, has_text: bool, reference: Corpus, leve
     rows = corpus.sparse.get("occupation_rows")
     if rows is None or not has_text:
         return [np.full(n, np.nan, dtype=np.float32) for _ in levels]
+    return _means(rows.product(_level_weights(corpus, reference, levels), n), len(levels))
+
+
+def described_rows(corpus: Corpus, occupations: sp.csr_matrix, levels: tuple[Level, ...]) -> list[FloatArray]:
+    """`described` of some rows of `corpus`, given as a CSR of their occupation columns (`Corpus.occupations_of`)."""
+    return _means(np.asarray(occupations @ _level_weights(corpus, corpus, levels), dtype=np.float32), len(levels))
+
+
+def _level_weights(corpus: Corpus, reference: Corpus, levels: tuple[Level, ...]) -> FloatArray:
+    """Per occupation column of `corpus`, and per level: the query's similarity to its centroid in `reference`, and 1
+    where it has one (0 and 0 where not)."""
     terms = corpus.vocabs["occupations"].terms
     weights = np.zeros((len(terms), 2 * len(levels)), dtype=np.float32)
     for at, level in enumerate(levels):
@@ -101,10 +112,14 @@ def described(corpus: Corpus, n: int, *, has_text: bool, reference: Corpus, leve
                 found = reference.vocabs["occupations"].get(term)
                 if found is not None and found < len(known) and known[found]:
                     weights[col, 2 * at : 2 * at + 2] = (similarities[found], 1.0)
-    totals = rows.product(weights, n)
+    return weights
+
+
+def _means(totals: FloatArray, count: int) -> list[FloatArray]:
+    """Per level: the summed similarity over the number of centroids (NaN where none)."""
     result = []
     with np.errstate(invalid="ignore", divide="ignore"):
-        for at in range(len(levels)):
+        for at in range(count):
             sums, counts = totals[:, 2 * at], totals[:, 2 * at + 1]
             result.append(np.where(counts > 0, sums / counts, np.nan).astype(np.float32))
     return result

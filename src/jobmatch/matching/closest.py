@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from jobmatch.matching.calibration import Calibrated, Levels
+from jobmatch.matching.calibration import Calibrated, Levels, described_rows
 from jobmatch.matching.fit import occupation_closeness_of
 from jobmatch.matching.weights import FitModel
 from jobmatch.postings.schemas import Occupation
@@ -71,17 +71,11 @@ def closest(
     occupations = corpus.occupations_of(rows) if "occupation_rows" in corpus.sparse else binary_rows([[] for _ in rows], 0)
     if weights.get("occupation") and wished:
         logit += np.float32(weights["occupation"]) * occupation_closeness_of(corpus.vocabs["occupations"].terms, occupations, wished)
-    for name, level, calibration in (("described_occupation", levels[0], described_calibration),
-                                     ("described_group", levels[1], group_calibration)):
+    described = described_rows(corpus, occupations, levels)
+    for name, values, calibration in (("described_occupation", described[0], described_calibration),
+                                      ("described_group", described[1], group_calibration)):
         if weights.get(name):
-            known = level.known[: occupations.shape[1]]
-            padded = np.zeros((occupations.shape[1], 2), dtype=np.float32)
-            padded[: len(known), 0] = np.where(known, level.by_column[: len(known)], 0.0)
-            padded[: len(known), 1] = known
-            totals = np.asarray(occupations @ padded, dtype=np.float32)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                described = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan).astype(np.float32)
-            z = calibration.z(described, model.z_clip)
+            z = calibration.z(values, model.z_clip)
             logit += np.where(np.isnan(z), np.float32(0.0), np.float32(weights[name]) * z)
     ids = corpus.column("ids", n)[rows]
     best = np.lexsort((ids, -logit))[: settings.top]  # ties go to the lower posting id, as in the list

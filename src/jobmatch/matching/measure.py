@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
@@ -197,7 +197,7 @@ class Measured:
     """The uncalibrated semantic and lexical similarities, for the words."""
     skills_found: npt.NDArray[np.bool_]
     prior_rate: npt.NDArray[np.object_]
-    status: dict[str, npt.NDArray[np.int8]] = field(default_factory=dict)
+    status: dict[str, npt.NDArray[np.int8]]
     """Per stay factor: each row's status (met, unmet, unknown…), for the words."""
     inert: frozenset[str] = frozenset()
     """Components that add nothing to any row (a weight of 0, or no value, for every row): the sums skip them."""

@@ -90,7 +90,8 @@ def _rows_with(corpus: Corpus, name: str, cols: list[int], n: int) -> BoolArray:
     rows = corpus.sparse.get(name)
     if rows is None or not cols:
         return np.zeros(n, dtype=bool)
-    present: BoolArray = rows.accumulate(np.asarray(cols, dtype=np.int64), np.ones(len(cols), np.float32), n) > 0
+    present: BoolArray = np.zeros(n, dtype=bool)
+    present[rows.rows_with(np.asarray(cols, dtype=np.int64), n)] = True
     return present
 
 
