@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from jobmatch.index.base import FloatArray, IdArray, VectorIndex, normalize
 from jobmatch.index.faiss_index import FaissIndex, build_index
 from jobmatch.index.persist import IndexFileError, checksum, load, save
-from jobmatch.search.dense import DenseRows
+from jobmatch.search.dense import DenseRows, inner_products
 from jobmatch.search.rows import SparseRows, load_block, save_block
 
 DIM = 32
@@ -162,6 +162,24 @@ def test_a_mask_with_nothing_allowed_finds_nothing(graph_rows: tuple[DenseRows, 
     dense, vectors = graph_rows
     rows, scores = dense.search(vectors[0], np.zeros(len(vectors), dtype=bool), 10)
     assert len(rows) == len(scores) == 0
+
+
+@pytest.mark.parametrize("dim", [4, 8, 12, 384])
+def test_a_rows_similarity_has_the_same_bits_however_many_rows_are_asked_for(dim: int) -> None:
+    """The list, the explanation and candidate search ask for different row sets; a z-score with a small spread makes
+    a changed last bit visible, so a row's similarity must not depend on them (nor on the vectors' width)."""
+    rng = np.random.default_rng(dim)
+    vectors = normalize(rng.standard_normal((3000, dim)).astype(np.float32))
+    query = normalize(rng.standard_normal((1, dim)).astype(np.float32))[0]
+    dense = DenseRows.build(vectors)
+    every = dense.similarity(query, np.arange(3000, dtype=np.int64))
+    some = np.sort(rng.choice(3000, 700, replace=False)).astype(np.int64)
+    assert np.array_equal(dense.similarity(query, some), every[some])
+    assert np.array_equal(inner_products(vectors[some], query), every[some])
+    assert np.array_equal(dense.similarity(query, some[::-1].copy()), every[some[::-1]])
+    np.testing.assert_allclose(every, vectors @ query, atol=1e-5)
+    with pytest.raises(IndexError):
+        dense.similarity(query, np.asarray([3000], dtype=np.int64))
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])

@@ -85,10 +85,9 @@ def described(corpus: Corpus, n: int, *, has_text: bool, reference: Corpus, leve
     A seeker who writes about wiring houses is close to the centroid of electricians' ads wherever a particular ad is
     and whatever else it says; a kindergarten ad in the seeker's own town is not, however many words it shares.
     """
-    rows = corpus.sparse.get("occupation_rows")
-    if rows is None or not has_text:
+    if "occupation_rows" not in corpus.sparse or not has_text:
         return [np.full(n, np.nan, dtype=np.float32) for _ in levels]
-    return _means(rows.product(_level_weights(corpus, reference, levels), n), len(levels))
+    return _means(np.asarray(corpus.occupations_upto(n) @ _level_weights(corpus, reference, levels), dtype=np.float32), len(levels))
 
 
 def described_rows(corpus: Corpus, occupations: sp.csr_matrix, levels: tuple[Level, ...]) -> list[FloatArray]:

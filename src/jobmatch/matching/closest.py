@@ -55,11 +55,12 @@ def closest(
     by_meaning, _ = corpus.dense.search(vector, pool, settings.pool)
     by_words = np.zeros(0, dtype=np.int64)
     if terms.strip() and settings.pool < int(pool.sum()):
-        words = np.where(pool, lexical[:n], -np.inf)
-        edge = np.partition(words, n - settings.pool)[n - settings.pool]
-        by_words = np.flatnonzero((words >= edge) & pool & (words > 0))
+        by_words = np.flatnonzero(pool & (lexical[:n] > 0))
+        if len(by_words) > settings.pool:
+            words = lexical[by_words]
+            by_words = by_words[words >= np.partition(words, len(words) - settings.pool)[len(words) - settings.pool]]
         if len(by_words) > settings.pool:  # ties at the edge (a chain's identical ads) go to the lower posting id, as in the list
-            by_words = by_words[np.lexsort((corpus.column("ids", n)[by_words], -words[by_words]))[: settings.pool]]
+            by_words = by_words[np.lexsort((corpus.column("ids", n)[by_words], -lexical[by_words]))[: settings.pool]]
     rows = np.union1d(by_meaning, by_words).astype(np.int64)
     if not len(rows):
         return None

@@ -46,30 +46,34 @@ def _key_parts(key: str) -> tuple[str, str]:
 
 def occupation_closeness(corpus: Corpus, n: int, wished: list[Occupation]) -> FloatArray:
     """Each row's best closeness to any wished occupation (0 when none is close or the posting has no code)."""
-    result = np.zeros(n, dtype=np.float32)
-    rows = corpus.sparse.get("occupation_rows")
-    if not wished or rows is None:
-        return result
-    by_level = _columns_by_closeness(corpus.vocabs["occupations"].terms, tuple((w.system.value, w.code.strip()) for w in wished))
-    for level in sorted(by_level):
-        cols = np.asarray(by_level[level], dtype=np.int64)
-        present = rows.accumulate(cols, np.ones(len(cols), np.float32), n) > 0
-        result[present] = level
-    return result
+    if not wished or "occupation_rows" not in corpus.sparse:
+        return np.zeros(n, dtype=np.float32)
+    return occupation_closeness_of(corpus.vocabs["occupations"].terms, corpus.occupations_upto(n), wished)
 
 
 def occupation_closeness_of(terms: list[str], rows: sp.csr_matrix, wished: list[Occupation]) -> FloatArray:
     """`occupation_closeness` of some rows, given as a CSR of their occupation columns."""
-    result = np.zeros(rows.shape[0], dtype=np.float32)
     if not wished or not rows.nnz:
-        return result
+        return np.zeros(rows.shape[0], dtype=np.float32)
     by_column = np.zeros(rows.shape[1], dtype=np.float32)
     for level, cols in sorted(_columns_by_closeness(terms, tuple((w.system.value, w.code.strip()) for w in wished)).items()):
         inside = [col for col in cols if col < len(by_column)]
         by_column[inside] = level
+    return row_max(rows, by_column)
+
+
+def row_max(rows: sp.csr_matrix, by_column: FloatArray, empty: float = 0.0) -> FloatArray:
+    """Per CSR row: the largest value of its columns in `by_column` (`empty` for a row with none)."""
+    result = np.full(rows.shape[0], empty, dtype=np.float32)
+    if not rows.nnz:
+        return result
     values = by_column[rows.indices]
+    starts = rows.indptr[:-1]
+    if rows.nnz == rows.shape[0] and np.array_equal(starts, np.arange(rows.shape[0])):  # one column each: no reduction
+        result[:] = values
+        return result
     filled = np.flatnonzero(np.diff(rows.indptr))
-    result[filled] = np.maximum.reduceat(values, rows.indptr[filled])
+    result[filled] = np.maximum.reduceat(values, starts[filled])
     return result
 
 

@@ -35,9 +35,10 @@ RowArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 PARALLEL_ROWS = 20_000
-"""From this many rows, a request measures one of its similarity passes on a helper thread while it measures the rest:
-the semantic similarity of every row when it needs them all (one call that leaves the GIL), else the lexical one while
-it applies the seeker's rules."""
+"""From this many rows, a request measures on helper threads while it applies the seeker's rules: the semantic
+similarity of every row when it needs them all (one call that leaves the GIL), and what the seeker's words are compared
+with beyond the rows (calibrations, the lexical pass, the closest postings). The passes over arrays leave the GIL, so
+the two cores share one request."""
 _HELPERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jobmatch-similarity")
 
 
@@ -139,11 +140,19 @@ def context(
     view = corpus.view()
     n = view.n
     every = np.arange(n, dtype=np.int64)
-    semantic = lexical = None
-    if few_removed(query):  # all will be measured: from the start
-        semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
-    else:  # the rules may leave few rows: the lexical pass runs beside them
-        lexical = soon(n, lambda: lexical_of(corpus, query.terms, n))
+    semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every)) if few_removed(query) else None  # all will be measured
+    measured = levels(reference, query.vector)
+
+    def text_side() -> tuple[Calibrated, FloatArray, Closest | None, tuple[FloatArray, FloatArray]]:
+        """What the seeker's words and vector are compared with beyond the rows: computed beside the rules."""
+        calibrations_found = calibrated or calibrations(reference, vector=query.vector, terms=query.terms, measured=measured)
+        lexical_values = lexical_of(corpus, query.terms, n)
+        found = closest(reference, vector=query.vector, terms=query.terms, wished=query.profile.wishes.occupations,
+                        calibrated=calibrations_found, levels=measured, model=model,
+                        lexical=lexical_values if reference is corpus else None) if query.has_text else None
+        return calibrations_found, lexical_values, found, closest_terms(corpus, n, found)
+
+    text = soon(n, text_side)
     stay = StayArrays(corpus, n, query.profile, query.where)
     rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
                         dismissed=query.dismissed, now=now)
@@ -152,18 +161,14 @@ def context(
     measures_all = measures_every_row(query, int((~removed & (occupation < SAME_MINOR_GROUP)).sum()), n)
     if measures_all and semantic is None:
         semantic = soon(n, lambda: corpus.dense.similarity(query.vector, every))
-    measured = levels(reference, query.vector)
-    calibrated = calibrated or calibrations(reference, vector=query.vector, terms=query.terms, measured=measured)
-    semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated
-    lexical_values = lexical() if lexical is not None else lexical_of(corpus, query.terms, n)  # beside the helper's pass
-    found = closest(reference, vector=query.vector, terms=query.terms, wished=query.profile.wishes.occupations, calibrated=calibrated,
-                    levels=measured, model=model, lexical=lexical_values if reference is corpus else None) if query.has_text else None
-    closest_occupation, closest_group = closest_terms(corpus, n, found)
+    skills = skills_found(corpus, n, query.skills)
     described_occupation, described_group = described(corpus, n, has_text=query.has_text, reference=reference, levels=measured)
+    calibrated, lexical_values, found, (closest_occupation, closest_group) = text()
+    semantic_calibration, lexical_calibration, described_calibration, group_calibration = calibrated
     return Context(
         corpus=corpus, view=view, query=query, model=model, stay=stay, rules=rules, removed=removed, occupation=occupation,
         lexical=lexical_values,
-        skills=skills_found(corpus, n, query.skills),
+        skills=skills,
         described=described_occupation, described_group=described_group,
         semantic_calibration=semantic_calibration, lexical_calibration=lexical_calibration,
         described_calibration=described_calibration, group_calibration=group_calibration,

@@ -136,6 +136,7 @@ class Corpus:
         self._pool: npt.NDArray[np.bool_] | None = None
         self._by_group: tuple[int, dict[str, npt.NDArray[np.int64]]] | None = None
         self._occupations_by_row: sp.csr_matrix | None = None
+        self._occupations_upto: tuple[int, int, sp.csr_matrix] | None = None
 
     def view(self) -> CorpusView:
         return self._view
@@ -175,22 +176,46 @@ class Corpus:
 
     def occupations_of(self, rows: npt.NDArray[np.int64]) -> sp.csr_matrix:
         """These rows' (ascending) occupation columns, one CSR row each (the folded part read from a row-wise copy made once)."""
-        occupation_rows = self.sparse["occupation_rows"]
-        by_row = self._occupations_by_row
-        if by_row is None:
-            by_row = self._occupations_by_row = sp.csr_matrix(
-                sp.vstack([sp.csr_matrix(block) for block in occupation_rows.blocks], format="csr")
-                if occupation_rows.blocks else sp.csr_matrix((0, occupation_rows.n_cols), dtype=np.float32))
+        by_row = self._folded_occupations()
         n_cols = len(self.vocabs["occupations"])
         folded = rows[rows < by_row.shape[0]]
         taken = sp.csr_matrix(by_row[folded])
         parts = [sp.csr_matrix((taken.data, taken.indices, taken.indptr), shape=(len(folded), n_cols))]
         later = rows[rows >= by_row.shape[0]]
         if len(later):
-            vocab = self.vocabs["occupations"]
-            parts.append(binary_rows([[col for key in self.occupation_keys(row) if (col := vocab.get(key)) is not None]
-                                      for row in later.tolist()], n_cols))
+            parts.append(self._occupation_rows_of(later, n_cols))
         return sp.csr_matrix(sp.vstack(parts, format="csr"))
+
+    def occupations_upto(self, n: int) -> sp.csr_matrix:
+        """The occupation columns of the first n rows, one CSR row each: a request reads every row's occupations from it
+        in one pass (a gather and a reduction per row) instead of one inverted list per wished or voted column."""
+        found = self._occupations_upto
+        if found is not None and found[0] == n and found[1] == len(self.vocabs["occupations"]):
+            return found[2]
+        by_row = self._folded_occupations()
+        n_cols = len(self.vocabs["occupations"])
+        folded = min(n, int(by_row.shape[0]))
+        end = int(by_row.indptr[folded])
+        head = sp.csr_matrix((by_row.data[:end], by_row.indices[:end], by_row.indptr[: folded + 1]), shape=(folded, n_cols))
+        if n > folded:
+            head = sp.csr_matrix(sp.vstack([head, self._occupation_rows_of(np.arange(folded, n, dtype=np.int64), n_cols)], format="csr"))
+        self._occupations_upto = (n, n_cols, head)
+        return head
+
+    def _folded_occupations(self) -> sp.csr_matrix:
+        occupation_rows = self.sparse["occupation_rows"]
+        by_row = self._occupations_by_row
+        if by_row is None:
+            by_row = self._occupations_by_row = sp.csr_matrix(
+                sp.vstack([sp.csr_matrix(block) for block in occupation_rows.blocks], format="csr")
+                if occupation_rows.blocks else sp.csr_matrix((0, occupation_rows.n_cols), dtype=np.float32))
+            by_row.sort_indices()
+        return by_row
+
+    def _occupation_rows_of(self, rows: npt.NDArray[np.int64], n_cols: int) -> sp.csr_matrix:
+        vocab = self.vocabs["occupations"]
+        return binary_rows([sorted(col for key in self.occupation_keys(row) if (col := vocab.get(key)) is not None)
+                            for row in rows.tolist()], n_cols)
 
     def columns_by_group(self) -> dict[str, npt.NDArray[np.int64]]:
         """The occupation columns of each ISCO minor group (by the group's three digits)."""
@@ -213,7 +238,7 @@ class Corpus:
         self.groups()
         self.closest_pool()
         if "occupation_rows" in self.sparse:
-            self.occupations_of(np.zeros(0, dtype=np.int64))
+            self.occupations_upto(self._view.n)
 
     def occupation_centroids(self) -> npt.NDArray[np.float32]:
         """Per occupation column of the folded part: the unit-length mean vector of its live postings (zeros where none).
@@ -423,3 +448,4 @@ class Corpus:
             self._pool = None
             self._by_group = None
             self._occupations_by_row = None
+            self._occupations_upto = None

@@ -19,8 +19,6 @@ from jobmatch.search.rows import BoolArray, FloatArray, Growable
 
 EXACT_LIMIT = 20_000
 """Masks up to this many rows are searched exactly: gathering and multiplying them costs a few milliseconds."""
-GATHER_CHUNK = 512
-"""Rows gathered and multiplied at a time when the similarities of some rows are asked for."""
 SEARCH_THREADS = 1
 """Concurrent requests are the parallelism: one OpenMP thread per search."""
 
@@ -60,16 +58,7 @@ class DenseRows:
 
     def similarity(self, query: FloatArray, rows: RowArray) -> FloatArray:
         """Exact inner products of the query with these rows (`inner_products`: the same bits however they are asked for)."""
-        query = np.ascontiguousarray(query, dtype=np.float32)
-        if not len(rows):
-            return np.zeros(0, np.float32)
-        vectors = self.vectors.view()
-        if len(rows) * 8 > len(vectors):  # many rows: one pass over contiguous memory beats gathering them
-            return inner_products(vectors, query)[rows]
-        found = np.empty(len(rows), np.float32)
-        for start in range(0, len(rows), GATHER_CHUNK):  # gathered a chunk at a time, the rows stay in cache
-            found[start : start + GATHER_CHUNK] = inner_products(vectors[rows[start : start + GATHER_CHUNK]], query)
-        return found
+        return inner_products(self.vectors.view(), query, rows)
 
     def search(
         self, query: FloatArray, allowed: BoolArray, k: int, *, exact: Callable[[RowArray], FloatArray] | None = None,
@@ -153,12 +142,24 @@ def _top(rows: RowArray, scores: FloatArray, k: int) -> tuple[RowArray, FloatArr
     return rows[order], scores[order].astype(np.float32)
 
 
-def inner_products(vectors: FloatArray, vector: FloatArray) -> FloatArray:
-    """Each row · `vector`, every one summed in the same order whatever the number of rows.
+def inner_products(vectors: FloatArray, vector: FloatArray, rows: RowArray | None = None) -> FloatArray:
+    """Each row · `vector` (or only the given rows'), every one summed in the same order whatever rows are asked for.
 
     A BLAS matrix-vector product sums a row differently depending on where it falls in the batch (its last bits change),
     which a z-score with a small spread makes visible. A seeker's list and candidate search (one posting against many
-    seekers, the vectors' roles swapped) must agree to the last bit, so both use this.
+    seekers, the vectors' roles swapped) must agree to the last bit, so both use this. FAISS's by-index kernel reads the
+    asked rows in place, one row at a time with the same SIMD sum, instead of gathering a copy of them first.
     """
-    products: FloatArray = np.einsum("ij,j->i", vectors, np.ascontiguousarray(vector, dtype=np.float32))
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    vector = np.ascontiguousarray(vector, dtype=np.float32).reshape(-1)
+    picked = np.arange(len(vectors), dtype=np.int64) if rows is None else np.ascontiguousarray(rows, dtype=np.int64)
+    products: FloatArray = np.empty(len(picked), dtype=np.float32)
+    if len(picked):
+        if vectors.shape[1] != len(vector):
+            raise ValueError(f"vectors of dimension {vectors.shape[1]} against a query of dimension {len(vector)}")
+        if rows is not None and (int(picked.min()) < 0 or int(picked.max()) >= len(vectors)):
+            raise IndexError(f"rows outside the {len(vectors)} vectors")
+        faiss.fvec_inner_products_by_idx(  # type: ignore[attr-defined]
+            faiss.swig_ptr(products), faiss.swig_ptr(vector), faiss.swig_ptr(vectors), faiss.swig_ptr(picked), vectors.shape[1], 1,
+            len(picked))
     return products
