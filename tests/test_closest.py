@@ -120,3 +120,34 @@ def test_postings_that_arrive_after_the_version_do_not_change_the_shares(corpus:
     facts = training.judged_facts([with_late.model_copy(update={"id": 999})])
     served.apply(facts, {999: load_embedder("hashing").encode([summary], kind="passage")[0]})
     assert _context(served, summary=summary).closest == before
+
+
+def test_a_posting_that_arrives_after_the_version_reads_its_occupations_like_a_folded_one(corpus: tuple[Corpus, dict[str, int]]) -> None:
+    """Every row's occupation features are gathered per distinct set of occupations: a row the change feed appended gets
+    the same values as a folded row with the same occupations, and an uncoded one none."""
+    served, row_of = corpus
+    summary = "Jeg er sykepleier og jobber med pasienter, medisiner og pleie på sengepost."
+    late = [posting_body(f"late-{key}", title=title, description="Pasienter og pleie.", occupations=occupations)
+            for key, title, occupations in (("nurse", "Sykepleier", NURSE), ("uncoded", "Vikar", []),
+                                            ("new-code", "Radiograf", [{"system": "STYRK08", "code": "3211", "label": "Radiografer"}]))]
+    for body in late:
+        body.pop("expires_at")
+    judged = training.read_judgments([json.dumps({"record": "posting", "key": body["external_id"], "posting": body}) for body in late])
+    facts = training.judged_facts([posting.model_copy(update={"id": 900 + number})
+                                   for number, posting in enumerate(judged.postings.values())])
+    vectors = load_embedder("hashing").encode(["Pasienter og pleie."] * 3, kind="passage")
+    served.apply(facts, {900 + number: vector for number, vector in enumerate(vectors)})
+    ctx = _context(served, summary=summary, wishes={"occupations": [{"system": "STYRK08", "code": "2223"}]})
+    ids = served.column("ids", ctx.n)
+    row = {key: int(np.flatnonzero(ids == number)[-1]) for key, number in {**row_of, "late-nurse": 900, "late-uncoded": 901,
+                                                                          "late-new-code": 902}.items()}
+    assert row["late-nurse"] >= served.sparse["occupation_rows"].n_folded
+    for values in (ctx.occupation, ctx.described, ctx.described_group, ctx.closest_occupation, ctx.closest_group):
+        assert values[row["late-nurse"]] == values[row["nurse-Bergen"]]
+        assert not np.isnan(values[row["late-nurse"]])
+    assert ctx.occupation[row["late-nurse"]] == 1.0
+    assert ctx.occupation[row["late-uncoded"]] == 0.0
+    assert ctx.occupation[row["late-new-code"]] == 0.0
+    assert np.isnan(ctx.described[row["late-uncoded"]])
+    assert np.isnan(ctx.closest_occupation[row["late-uncoded"]])
+    assert ctx.closest_occupation[row["late-new-code"]] == 0.0

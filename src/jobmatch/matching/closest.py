@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jobmatch.matching.calibration import Calibrated, Levels, described_rows
-from jobmatch.matching.fit import occupation_closeness_of
+from jobmatch.matching.fit import occupation_closeness_of, row_max
 from jobmatch.matching.weights import FitModel
 from jobmatch.postings.schemas import Occupation
 from jobmatch.search.corpus import Corpus, minor_group
@@ -69,10 +69,14 @@ def closest(
     logit = np.float32(weights.get("semantic", 0.0)) * semantic_calibration.z(corpus.dense.similarity(vector, rows), model.z_clip)
     if terms.strip():
         logit += np.float32(weights.get("lexical", 0.0)) * lexical_calibration.z(lexical[rows], model.z_clip)
-    occupations = corpus.occupations_of(rows) if "occupation_rows" in corpus.sparse else binary_rows([[] for _ in rows], 0)
+    if "occupation_rows" in corpus.sparse:  # per distinct set of occupations, then gathered for the rows
+        set_of_row, sets = corpus.occupation_sets(n)
+        picked = set_of_row[rows]
+    else:
+        sets, picked = binary_rows([[]], 0), np.zeros(len(rows), dtype=np.int64)
     if weights.get("occupation") and wished:
-        logit += np.float32(weights["occupation"]) * occupation_closeness_of(corpus.vocabs["occupations"].terms, occupations, wished)
-    described = described_rows(corpus, occupations, levels)
+        logit += np.float32(weights["occupation"]) * occupation_closeness_of(corpus.vocabs["occupations"].terms, sets, wished)[picked]
+    described = [values[picked] for values in described_rows(corpus, sets, levels)]
     for name, values, calibration in (("described_occupation", described[0], described_calibration),
                                       ("described_group", described[1], group_calibration)):
         if weights.get(name):
@@ -105,22 +109,20 @@ def lexical_of(corpus: Corpus, terms: str, n: int) -> FloatArray:
 
 def closest_terms(corpus: Corpus, n: int, found: Closest | None) -> tuple[FloatArray, FloatArray]:
     """Per row: the largest share of any of its occupations, and of any of their minor groups (NaN for a row with no
-    occupation, or without feedback). Only the voted occupations' inverted lists are read."""
-    rows = corpus.sparse.get("occupation_rows")
-    if found is None or rows is None:
+    occupation, or without feedback): computed per distinct set of occupations, then gathered for every row."""
+    if found is None or "occupation_rows" not in corpus.sparse:
         nan = np.full(n, np.nan, dtype=np.float32)
         return nan, nan.copy()
     vocab = corpus.vocabs["occupations"]
     by_group = corpus.columns_by_group()
-    uncoded = np.flatnonzero(corpus.column("n_occupations", n) == 0)
+    set_of_row, sets = corpus.occupation_sets(n)
     result = []
     occupations = [(np.asarray([col], dtype=np.int64), share) for key, share in found.occupations.items()
                    if (col := vocab.get(key)) is not None]
     groups = [(by_group[name], share) for name, share in found.groups.items() if name in by_group]
     for wanted in (occupations, groups):
-        values = np.zeros(n, dtype=np.float32)
-        for cols, share in sorted(wanted, key=lambda pair: pair[1]):  # ascending: a row keeps its largest share
-            values[rows.rows_with(cols, n)] = np.float32(share)
-        values[uncoded] = np.nan
-        result.append(values)
+        by_column = np.zeros(sets.shape[1], dtype=np.float32)
+        for cols, share in sorted(wanted, key=lambda pair: pair[1]):  # ascending: a column keeps its largest share
+            by_column[cols[cols < len(by_column)]] = np.float32(share)
+        result.append(row_max(sets, by_column, empty=np.nan)[set_of_row])
     return result[0], result[1]

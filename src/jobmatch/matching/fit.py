@@ -48,7 +48,9 @@ def occupation_closeness(corpus: Corpus, n: int, wished: list[Occupation]) -> Fl
     """Each row's best closeness to any wished occupation (0 when none is close or the posting has no code)."""
     if not wished or "occupation_rows" not in corpus.sparse:
         return np.zeros(n, dtype=np.float32)
-    return occupation_closeness_of(corpus.vocabs["occupations"].terms, corpus.occupations_upto(n), wished)
+    set_of_row, sets = corpus.occupation_sets(n)
+    found: FloatArray = occupation_closeness_of(corpus.vocabs["occupations"].terms, sets, wished)[set_of_row]
+    return found
 
 
 def occupation_closeness_of(terms: list[str], rows: sp.csr_matrix, wished: list[Occupation]) -> FloatArray:
@@ -138,24 +140,17 @@ def skill_weight(skill: SeekerSkill) -> float:
 
 
 def stems_found(corpus: Corpus, n: int, stems: list[str], rows: RowArray | None = None) -> npt.NDArray[np.bool_]:
-    """(rows × stems): whether each stem starts some word of the posting (every row's when `rows` is None)."""
-    present = np.zeros((n if rows is None else len(rows), len(stems)), dtype=bool)
+    """(rows × stems): whether each stem starts some word of the posting (every row's when `rows` is None). Each stem's
+    words are read from their inverted lists: a stem costs the postings that have it, not the whole corpus."""
+    present = np.zeros((n, len(stems)), dtype=bool)
     word_rows = corpus.sparse.get("word_rows")
-    if not stems or word_rows is None or not len(present):
-        return present
-    vocab = corpus.vocabs["words"]
-    cols: list[int] = []
-    owners: list[int] = []
-    for position, prefix in enumerate(stems):
-        for col in vocab.prefixed(prefix):
-            cols.append(col)
-            owners.append(position)
-    if not cols:
-        return present
-    mapping = np.zeros((len(cols), len(stems)), dtype=np.float32)
-    mapping[np.arange(len(cols)), owners] = 1.0
-    counts = word_rows.accumulate(np.asarray(cols, dtype=np.int64), mapping, n)
-    found: npt.NDArray[np.bool_] = (counts if rows is None else counts[rows]) > 0
+    if stems and word_rows is not None and n:
+        vocab = corpus.vocabs["words"]
+        for position, prefix in enumerate(stems):
+            cols = vocab.prefixed(prefix)
+            if cols:
+                present[word_rows.rows_with(np.asarray(cols, dtype=np.int64), n), position] = True
+    found: npt.NDArray[np.bool_] = present if rows is None else present[rows]
     return found
 
 

@@ -100,8 +100,8 @@ class Context:
     """The query's similarity to each row this request has measured so far (NaN: not yet)."""
     semantic_pending: Callable[[], FloatArray] | None = None
     """Every row's similarity, being measured on a helper thread."""
-    bound_rest: tuple[FloatArray, FloatArray] | None = None
-    """`fit_bound`'s terms that do not depend on the semantic ceiling, once computed."""
+    bound_rest: tuple[RowArray, FloatArray, FloatArray] | None = None
+    """The rows bounded, and `fit_bound`'s terms of them that do not depend on the semantic ceiling, once computed."""
 
     @property
     def n(self) -> int:
@@ -278,37 +278,38 @@ def every_row(value: float, n: int) -> FloatArray:
     return view
 
 
-def fit_bound(ctx: Context, semantic_ceiling: float | FloatArray) -> FloatArray:
-    """Per row, the highest fit logit it could have if its semantic similarity is at most `semantic_ceiling` (one
-    ceiling for every row, or each row's own similarity)."""
+def fit_bound(ctx: Context, semantic_ceiling: float | FloatArray, rows: RowArray) -> FloatArray:
+    """Per row of `rows`, the highest fit logit it could have if its semantic similarity is at most `semantic_ceiling`
+    (one ceiling for every row, or each row's own similarity)."""
     model, weights = ctx.model, ctx.model.weights
     if weights["semantic"] >= 0:
         ceiling = np.asarray(semantic_ceiling, np.float32).reshape(-1)
         semantic = np.float32(weights["semantic"]) * ctx.semantic_calibration.z(ceiling, model.z_clip)
     else:
         semantic = np.asarray([weights["semantic"] * model.z_clip[0]], np.float32)
-    rest, has_vector = bound_without_semantic(ctx)
+    rest, has_vector = bound_without_semantic(ctx, rows)
     bound: FloatArray = rest + has_vector * (semantic if len(semantic) > 1 else semantic[0])
     return bound
 
 
-def bound_without_semantic(ctx: Context) -> tuple[FloatArray, FloatArray]:
-    """The fit bound's terms that do not depend on the semantic ceiling (computed once per request), and where a row has
-    a vector (1.0) for the semantic term to count."""
-    if ctx.bound_rest is None:
+def bound_without_semantic(ctx: Context, rows: RowArray) -> tuple[FloatArray, FloatArray]:
+    """The fit bound's terms of these rows that do not depend on the semantic ceiling (computed once per request: a
+    request bounds one set of rows), and where a row has a vector (1.0) for the semantic term to count."""
+    if ctx.bound_rest is None or ctx.bound_rest[0] is not rows:
         model, weights = ctx.model, ctx.model.weights
-        rest = np.float32(model.intercept) + np.float32(weights["lexical"]) * ctx.lexical_calibration.z(ctx.lexical, model.z_clip)
+        rest = np.float32(model.intercept) + np.float32(weights["lexical"]) * ctx.lexical_calibration.z(ctx.lexical[rows], model.z_clip)
         if ctx.query.profile.wishes.occupations:
-            rest += np.float32(weights["occupation"]) * ctx.occupation
+            rest += np.float32(weights["occupation"]) * ctx.occupation[rows]
         if ctx.query.skills.skills:  # each row's own share: the skills it names are known for every row
-            rest += np.float32(weights["skills"]) * skills_share(ctx.query.skills, ctx.skills)
+            rest += np.float32(weights["skills"]) * skills_share(ctx.query.skills, ctx.skills[rows])
         for name, values, calibration in (("described_occupation", ctx.described, ctx.described_calibration),
                                           ("described_group", ctx.described_group, ctx.group_calibration)):
-            z = calibration.z(values, model.z_clip)
+            z = calibration.z(values[rows], model.z_clip)
             rest += np.where(np.isnan(z), np.float32(0.0), np.float32(weights[name]) * z)
         if ctx.closest is not None:
             for name, values in (("closest_occupation", ctx.closest_occupation), ("closest_group", ctx.closest_group)):
-                rest += np.where(np.isnan(values), np.float32(0.0), np.float32(weights[name]) * values)
-        has_vector = ctx.corpus.column("has_vector", ctx.n).astype(np.float32)
-        ctx.bound_rest = (rest.astype(np.float32), has_vector)
-    return ctx.bound_rest
+                picked = values[rows]
+                rest += np.where(np.isnan(picked), np.float32(0.0), np.float32(weights[name]) * picked)
+        has_vector = ctx.corpus.column("has_vector", ctx.n)[rows].astype(np.float32)
+        ctx.bound_rest = (rows, rest.astype(np.float32), has_vector)
+    return ctx.bound_rest[1], ctx.bound_rest[2]

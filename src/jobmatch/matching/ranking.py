@@ -147,21 +147,22 @@ def candidates(ctx: Context) -> RowArray:
         return np.flatnonzero(allowed)
     chosen = allowed & (ctx.occupation >= SAME_MINOR_GROUP)
     rest = allowed & ~chosen  # the dense channel and the bound look only at rows not already candidates
-    rest_count = int(rest.sum())
-    if measures_every_row(ctx.query, rest_count, ctx.n):
-        bound_without_semantic(ctx)  # while a helper thread may still be measuring the similarities
-        similarity = ctx.semantic(np.arange(ctx.n, dtype=np.int64))
-        return np.flatnonzero(chosen | (rest & (fit_bound(ctx, similarity) >= ctx.model.floor - BOUND_MARGIN)))
+    rest_rows = np.flatnonzero(rest)
+    if measures_every_row(ctx.query, len(rest_rows), ctx.n):
+        bound_without_semantic(ctx, rest_rows)  # while a helper thread may still be measuring the similarities
+        similarity = ctx.semantic(rest_rows)
+        chosen[rest_rows[fit_bound(ctx, similarity, rest_rows) >= ctx.model.floor - BOUND_MARGIN]] = True
+        return np.flatnonzero(chosen)
     k = DENSE_START
-    while rest_count:
-        dense_rows, dense_scores = ctx.corpus.dense.search(ctx.query.vector, rest, min(k, rest_count), exact=ctx.semantic)
+    while len(rest_rows):
+        dense_rows, dense_scores = ctx.corpus.dense.search(ctx.query.vector, rest, min(k, len(rest_rows)), exact=ctx.semantic)
         chosen[dense_rows] = True
-        if len(dense_rows) >= rest_count:
+        if len(dense_rows) >= len(rest_rows):
             break
         ceiling = float(dense_scores[-1]) if len(dense_scores) else 1.0
-        reachable = rest & (fit_bound(ctx, ceiling) >= ctx.model.floor - BOUND_MARGIN)
-        if int(reachable.sum()) <= 4 * k or k >= rest_count:
-            chosen |= reachable
+        reachable = rest_rows[fit_bound(ctx, ceiling, rest_rows) >= ctx.model.floor - BOUND_MARGIN]
+        if len(reachable) <= 4 * k or k >= len(rest_rows):
+            chosen[reachable] = True
             break
         k *= 4
     return np.flatnonzero(chosen)

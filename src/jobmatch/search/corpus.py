@@ -106,6 +106,39 @@ class Groups:
     """Per occupation column: whether it has a group and that group a centroid."""
 
 
+class OccupationSets:
+    """The distinct sets of occupation columns among a corpus's rows, and each row's set, grown as rows are appended."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[int, ...], int] = {(): 0}
+        self.members: list[list[int]] = [[]]
+        self.of_row = Growable.empty(np.int32)
+        self._matrix: sp.csr_matrix | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.of_row.count
+
+    def extend(self, indptr: list[int], indices: list[int]) -> None:
+        """Add the rows whose column lists `indptr` (row starts and the last row's end) points to in `indices`."""
+        found = []
+        for begin, end in zip(indptr, indptr[1:], strict=False):
+            key = tuple(indices[begin:end])
+            at = self.index.get(key)
+            if at is None:
+                at = self.index[key] = len(self.members)
+                self.members.append(list(key))
+            found.append(at)
+        self.of_row.append(np.asarray(found, dtype=np.int32))
+
+    def matrix(self, n_cols: int) -> sp.csr_matrix:
+        """The sets as 0/1 CSR rows over `n_cols` occupation columns."""
+        matrix = self._matrix
+        if matrix is None or matrix.shape != (len(self.members), n_cols):
+            matrix = self._matrix = binary_rows(self.members, n_cols)
+        return matrix
+
+
 class Corpus:
     """Columns, vectors and inverted indexes of the postings of one index version, kept current by the change feed."""
 
@@ -136,7 +169,8 @@ class Corpus:
         self._pool: npt.NDArray[np.bool_] | None = None
         self._by_group: tuple[int, dict[str, npt.NDArray[np.int64]]] | None = None
         self._occupations_by_row: sp.csr_matrix | None = None
-        self._occupations_upto: tuple[int, int, sp.csr_matrix] | None = None
+        self._sets: OccupationSets | None = None
+        self._sets_lock = threading.Lock()
 
     def view(self) -> CorpusView:
         return self._view
@@ -174,33 +208,22 @@ class Corpus:
         """The row's occupation keys (`system:code`), as the posting gave them."""
         return [key for key in self.texts["occupations"][row].split("\n") if key]
 
-    def occupations_of(self, rows: npt.NDArray[np.int64]) -> sp.csr_matrix:
-        """These rows' (ascending) occupation columns, one CSR row each (the folded part read from a row-wise copy made once)."""
-        by_row = self._folded_occupations()
-        n_cols = len(self.vocabs["occupations"])
-        folded = rows[rows < by_row.shape[0]]
-        taken = sp.csr_matrix(by_row[folded])
-        parts = [sp.csr_matrix((taken.data, taken.indices, taken.indptr), shape=(len(folded), n_cols))]
-        later = rows[rows >= by_row.shape[0]]
-        if len(later):
-            parts.append(self._occupation_rows_of(later, n_cols))
-        return sp.csr_matrix(sp.vstack(parts, format="csr"))
-
-    def occupations_upto(self, n: int) -> sp.csr_matrix:
-        """The occupation columns of the first n rows, one CSR row each: a request reads every row's occupations from it
-        in one pass (a gather and a reduction per row) instead of one inverted list per wished or voted column."""
-        found = self._occupations_upto
-        if found is not None and found[0] == n and found[1] == len(self.vocabs["occupations"]):
-            return found[2]
-        by_row = self._folded_occupations()
-        n_cols = len(self.vocabs["occupations"])
-        folded = min(n, int(by_row.shape[0]))
-        end = int(by_row.indptr[folded])
-        head = sp.csr_matrix((by_row.data[:end], by_row.indices[:end], by_row.indptr[: folded + 1]), shape=(folded, n_cols))
-        if n > folded:
-            head = sp.csr_matrix(sp.vstack([head, self._occupation_rows_of(np.arange(folded, n, dtype=np.int64), n_cols)], format="csr"))
-        self._occupations_upto = (n, n_cols, head)
-        return head
+    def occupation_sets(self, n: int) -> tuple[npt.NDArray[np.int32], sp.csr_matrix]:
+        """Per row of the first n: which distinct set of occupation columns it has; and those sets, one CSR row each (set
+        0 is the empty one). A market of many postings has few distinct sets, so a request computes an occupation
+        feature once per set and gathers it for every row."""
+        with self._sets_lock:
+            sets = self._sets
+            if sets is None:
+                sets = self._sets = OccupationSets()
+            by_row = self._folded_occupations()
+            folded = min(n, int(by_row.shape[0]))
+            if sets.rows < folded:
+                sets.extend(by_row.indptr[sets.rows : folded + 1].tolist(), by_row.indices[: int(by_row.indptr[folded])].tolist())
+            if sets.rows < n:  # rows appended since the fold
+                later = self._occupation_rows_of(np.arange(sets.rows, n, dtype=np.int64), len(self.vocabs["occupations"]))
+                sets.extend(later.indptr.tolist(), later.indices.tolist())
+            return sets.of_row.view(n), sets.matrix(len(self.vocabs["occupations"]))
 
     def _folded_occupations(self) -> sp.csr_matrix:
         occupation_rows = self.sparse["occupation_rows"]
@@ -238,7 +261,7 @@ class Corpus:
         self.groups()
         self.closest_pool()
         if "occupation_rows" in self.sparse:
-            self.occupations_upto(self._view.n)
+            self.occupation_sets(self._view.n)
 
     def occupation_centroids(self) -> npt.NDArray[np.float32]:
         """Per occupation column of the folded part: the unit-length mean vector of its live postings (zeros where none).
@@ -448,4 +471,4 @@ class Corpus:
             self._pool = None
             self._by_group = None
             self._occupations_by_row = None
-            self._occupations_upto = None
+            self._sets = None
