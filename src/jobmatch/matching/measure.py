@@ -36,17 +36,22 @@ BoolArray = npt.NDArray[np.bool_]
 
 PARALLEL_ROWS = 20_000
 """From this many rows, a request measures on helper threads while it applies the seeker's rules: the semantic
-similarity of every row when it needs them all (one call that leaves the GIL), and what the seeker's words are compared
-with beyond the rows (calibrations, the lexical pass, the closest postings). The passes over arrays leave the GIL, so
-the two cores share one request."""
+similarity of every row when it needs them all (one call that leaves the GIL), else what the seeker's words are
+compared with beyond the rows (calibrations, the lexical pass, the closest postings). The passes over arrays leave the
+GIL, so the two cores share one request."""
 _HELPERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jobmatch-similarity")
+
+
+def at_once(work: Callable[[], T]) -> Callable[[], T]:
+    """`work`'s result, computed right away, in the shape `soon` gives it."""
+    value = work()
+    return lambda: value
 
 
 def soon(n: int, work: Callable[[], T]) -> Callable[[], T]:
     """`work`'s result when asked for: computed on a helper thread from `PARALLEL_ROWS` rows, else right away."""
     if n < PARALLEL_ROWS:
-        value = work()
-        return lambda: value
+        return at_once(work)
     return _HELPERS.submit(work).result
 
 
@@ -152,7 +157,8 @@ def context(
                         lexical=lexical_values if reference is corpus else None) if query.has_text else None
         return calibrations_found, lexical_values, found, closest_terms(corpus, n, found)
 
-    text = soon(n, text_side)
+    # Beside the semantic pass (memory-bound, on one helper), a second helper would only contend with it and this thread.
+    text = soon(n, text_side) if semantic is None else at_once(text_side)
     stay = StayArrays(corpus, n, query.profile, query.where)
     rules = eligibility(corpus, view, profile=query.profile, stay=stay, importances=query.importances, wanted=query.filters,
                         dismissed=query.dismissed, now=now)
