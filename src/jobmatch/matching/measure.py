@@ -303,19 +303,21 @@ def bound_without_semantic(ctx: Context, rows: RowArray) -> tuple[FloatArray, Fl
     request bounds one set of rows), and where a row has a vector (1.0) for the semantic term to count."""
     if ctx.bound_rest is None or ctx.bound_rest[0] is not rows:
         model, weights = ctx.model, ctx.model.weights
-        rest = np.float32(model.intercept) + np.float32(weights["lexical"]) * ctx.lexical_calibration.z(ctx.lexical[rows], model.z_clip)
+        whole = len(rows) * 2 > ctx.n  # most rows: whole arrays, then one gather, beat a gather per term
+        pick: RowArray | slice = slice(None) if whole else rows
+        rest = np.float32(model.intercept) + np.float32(weights["lexical"]) * ctx.lexical_calibration.z(ctx.lexical[pick], model.z_clip)
         if ctx.query.profile.wishes.occupations:
-            rest += np.float32(weights["occupation"]) * ctx.occupation[rows]
+            rest += np.float32(weights["occupation"]) * ctx.occupation[pick]
         if ctx.query.skills.skills:  # each row's own share: the skills it names are known for every row
-            rest += np.float32(weights["skills"]) * skills_share(ctx.query.skills, ctx.skills[rows])
+            rest += np.float32(weights["skills"]) * skills_share(ctx.query.skills, ctx.skills[pick])
         for name, values, calibration in (("described_occupation", ctx.described, ctx.described_calibration),
                                           ("described_group", ctx.described_group, ctx.group_calibration)):
-            z = calibration.z(values[rows], model.z_clip)
+            z = calibration.z(values[pick], model.z_clip)
             rest += np.where(np.isnan(z), np.float32(0.0), np.float32(weights[name]) * z)
         if ctx.closest is not None:
             for name, values in (("closest_occupation", ctx.closest_occupation), ("closest_group", ctx.closest_group)):
-                picked = values[rows]
+                picked = values[pick]
                 rest += np.where(np.isnan(picked), np.float32(0.0), np.float32(weights[name]) * picked)
         has_vector = ctx.corpus.column("has_vector", ctx.n)[rows].astype(np.float32)
-        ctx.bound_rest = (rows, rest.astype(np.float32), has_vector)
+        ctx.bound_rest = (rows, (rest[rows] if whole else rest).astype(np.float32), has_vector)
     return ctx.bound_rest[1], ctx.bound_rest[2]
