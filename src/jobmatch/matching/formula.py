@@ -169,7 +169,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
     query = ctx.query
     corpus = ctx.corpus
     names = tuple(measured.raw)
-    raws = tuple(_value(float(measured.raw[name][index])) for name in names)
+    raws = tuple(_value(measured.value(name, index)) for name in names)
     weights = tuple(float(measured.weight[name][index]) for name in names)
     raw = dict(zip(names, raws, strict=True))
 
@@ -197,7 +197,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
         if name == "stay_prior":
             return prior_words(measured.prior_rate[index], use_prior=query.use_prior)
         factor = StayFactor(name)
-        return stay_words(corpus, row, factor, float(measured.raw[name][index]), int(measured.status[name][index]), query.profile,
+        return stay_words(corpus, row, factor, measured.value(name, index), measured.status_of(name, index), query.profile,
                           query.where)
 
     def importance(name: str) -> Importance | None:

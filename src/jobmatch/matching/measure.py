@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
@@ -22,7 +22,7 @@ from jobmatch.matching.closest import Closest, closest, closest_terms, lexical_o
 from jobmatch.matching.filters import MatchFilters
 from jobmatch.matching.fit import SAME_MINOR_GROUP, SkillStems, occupation_closeness, skills_found, skills_share
 from jobmatch.matching.rules import Eligibility, eligibility
-from jobmatch.matching.stay import StayArrays, Wherever
+from jobmatch.matching.stay import NOT_APPLICABLE, StayArrays, Wherever
 from jobmatch.matching.weights import FIT_FEATURES, STAY_PRIOR_WEIGHT, FitModel, stay_weight
 from jobmatch.search.corpus import Corpus, CorpusView
 from jobmatch.seekers.schemas import SeekerIn
@@ -210,8 +210,29 @@ class Measured:
     prior_rate: npt.NDArray[np.object_]
     status: dict[str, npt.NDArray[np.int8]]
     """Per stay factor: each row's status (met, unmet, unknown…), for the words."""
+    stay: StayArrays
+    """Where the stay factors in `deferred` are read from, one row at a time."""
     inert: frozenset[str] = frozenset()
     """Components that add nothing to any row (a weight of 0, or no value, for every row): the sums skip them."""
+    deferred: frozenset[str] = frozenset()
+    """Stay factors of weight 0: they add nothing to any score, so their value and status are computed only for the rows
+    put in words (`value`, `status_of`); their arrays in `raw` and `status` are placeholders."""
+    _terms: dict[tuple[str, int], tuple[float, int]] = field(default_factory=dict)
+
+    def value(self, name: str, index: int) -> float:
+        """The raw value of one component for `rows[index]`."""
+        return self._deferred(name, index)[0] if name in self.deferred else float(self.raw[name][index])
+
+    def status_of(self, name: str, index: int) -> int:
+        """The status of one stay factor for `rows[index]`."""
+        return self._deferred(name, index)[1] if name in self.deferred else int(self.status[name][index])
+
+    def _deferred(self, name: str, index: int) -> tuple[float, int]:
+        found = self._terms.get((name, index))
+        if found is None:
+            raw, status = self.stay.at(StayFactor(name), self.rows[index : index + 1])
+            found = self._terms[(name, index)] = (float(raw[0]), int(status[0]))
+        return found
 
     @cached_property
     def fit(self) -> FloatArray:
@@ -264,18 +285,22 @@ def measure(ctx: Context, rows: RowArray, prior: tuple[FloatArray, npt.NDArray[n
     weight = {"base": every_row(model.intercept, n)} | {name: every_row(model.weights[name], n) for name in FIT_FEATURES}
     inert = {name for name, values in raw.items() if values is none}
     status: dict[str, npt.NDArray[np.int8]] = {}
+    deferred = set()
     for factor in StayFactor:
-        raw[factor.value], status[factor.value] = ctx.stay.at(factor, rows)
         weight[factor.value] = every_row(stay_weight(query.importances[factor]), n)
         if stay_weight(query.importances[factor]) == 0:
             inert.add(factor.value)
+            deferred.add(factor.value)
+            raw[factor.value], status[factor.value] = none, np.broadcast_to(np.int8(NOT_APPLICABLE), (n,))
+        else:
+            raw[factor.value], status[factor.value] = ctx.stay.at(factor, rows)
     prior_raw, prior_rate = prior if prior is not None else (none, np.full(n, None, dtype=object))
     raw["stay_prior"] = prior_raw
     weight["stay_prior"] = np.where(np.isnan(prior_raw), 0.0, STAY_PRIOR_WEIGHT).astype(np.float32)
     if prior is None:
         inert.add("stay_prior")
     return Measured(rows=rows, raw=raw, weight=weight, similarity={"semantic": semantic, "lexical": lexical}, status=status,
-                    skills_found=found, prior_rate=prior_rate, inert=frozenset(inert))
+                    skills_found=found, prior_rate=prior_rate, inert=frozenset(inert), stay=ctx.stay, deferred=frozenset(deferred))
 
 
 def every_row(value: float, n: int) -> FloatArray:
