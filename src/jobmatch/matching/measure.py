@@ -227,6 +227,17 @@ class Measured:
         """The status of one stay factor for `rows[index]`."""
         return self._deferred(name, index)[1] if name in self.deferred else int(self.status[name][index])
 
+    def prepare(self, indices: RowArray) -> None:
+        """Compute the deferred factors of these rows at once (the rows of a page about to be put in words)."""
+        wanted = np.asarray([index for index in np.unique(indices).tolist()
+                             if any((name, index) not in self._terms for name in self.deferred)], dtype=np.int64)
+        if not len(wanted):
+            return
+        for name in self.deferred:
+            raw, status = self.stay.at(StayFactor(name), self.rows[wanted])
+            for index, value, code in zip(wanted.tolist(), raw.tolist(), status.tolist(), strict=True):
+                self._terms[(name, index)] = (float(value), int(code))
+
     def _deferred(self, name: str, index: int) -> tuple[float, int]:
         found = self._terms.get((name, index))
         if found is None:

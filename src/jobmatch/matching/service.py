@@ -194,6 +194,7 @@ def matches(
     offset, generation = decode_cursor(cursor, key=key)
     ranking = ranking_for(session, snapshot, query, generation=generation)
     window = ranking.ordered(offset + limit)[offset : offset + limit]
+    ranking.measured.prepare(np.concatenate([window, ranking.below]) if offset == 0 else window)
     items = [
         _item(ranking, int(index), rank_number=offset + position, fit="strong" if ranking.strong[index] else "possible", language=language)
         for position, index in enumerate(window, start=1)
