@@ -119,7 +119,10 @@ class StayArrays:
 
         if factor is StayFactor.COMMUTE:
             fully_remote = column("remote") == enum_code(Remote.REMOTE, REMOTES)
-            ratio = self.commute_ratio if rows is None else self.commute_ratio[rows]
+            if rows is not None and self._ratio is None and bool(np.all(np.diff(rows) > 0)):
+                ratio = commute_ratios(corpus, n, self._where, rows)  # only these rows' (the same numbers as the column's)
+            else:
+                ratio = self.commute_ratio if rows is None else self.commute_ratio[rows]
             return commute_terms(ratio, self._where.stated, fully_remote)
         if factor is StayFactor.WORK_HOURS:
             return hours_terms(column("hours"), self._bits[factor])
@@ -140,14 +143,20 @@ def _ratios(wish: WishPoint, lats: FloatArray, lons: FloatArray) -> FloatArray:
     return lower
 
 
-def commute_ratios(corpus: Corpus, n: int, where: Wherever) -> FloatArray:
-    """min over wished places and posting locations of distance ÷ the wish's limit; NaN where nothing is located."""
-    best = np.full(n, np.nan, dtype=np.float32)
+def commute_ratios(corpus: Corpus, n: int, where: Wherever, rows: npt.NDArray[np.int64] | None = None) -> FloatArray:
+    """min over wished places and posting locations of distance ÷ the wish's limit; NaN where nothing is located. Of
+    every row among the first n, or of `rows` only (ascending, no repeats)."""
     lat, lon = corpus.column("lat", n), corpus.column("lon", n)
     extra_rows = corpus.extra_points["row"].view()
     in_range = extra_rows < n
     extra_rows = extra_rows[in_range]
     extra_lat, extra_lon = corpus.extra_points["lat"].view()[in_range], corpus.extra_points["lon"].view()[in_range]
+    if rows is not None:  # ascending rows: their own points, and their extra points at the rows' positions
+        lat, lon = lat[rows], lon[rows]
+        at = np.minimum(np.searchsorted(rows, extra_rows), max(len(rows) - 1, 0))
+        mine = np.flatnonzero(rows[at] == extra_rows) if len(rows) else np.zeros(0, dtype=np.int64)
+        extra_rows, extra_lat, extra_lon = at[mine], extra_lat[mine], extra_lon[mine]
+    best = np.full(len(lat), np.nan, dtype=np.float32)
     for wish in where.points:
         best = np.fmin(best, _ratios(wish, lat, lon))
         if len(extra_rows):

@@ -1,0 +1,38 @@
+"""A commute ratio read for some rows is the same number as the whole column's, extra locations included."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jobmatch.matching.stay import StayArrays, Wherever, WishPoint, commute_ratios
+from jobmatch.search.corpus import Corpus
+from jobmatch.seekers.schemas import SeekerIn
+from jobmatch.vocab import StayFactor
+from tests.factories import seeker_body
+from tests.test_closest import corpus  # noqa: F401 (the fixture)
+
+
+def test_the_ratios_of_some_rows_are_the_columns_own(corpus: tuple[Corpus, dict[str, int]]) -> None:  # noqa: F811
+    served, _ = corpus
+    n = served.view().n
+    rng = np.random.default_rng(3)
+    served.columns["lat"].view(n)[:] = rng.uniform(58.0, 70.0, n).astype(np.float32)
+    served.columns["lon"].view(n)[:] = rng.uniform(5.0, 30.0, n).astype(np.float32)
+    served.columns["lat"].view(n)[n - 1] = np.nan  # a posting with no place
+    for row, lat, lon in ((1, 60.39, 5.32), (1, 59.91, 10.75), (4, 69.65, 18.96)):  # postings with more than one place
+        served.extra_points["row"].append([row])
+        served.extra_points["lat"].append([lat])
+        served.extra_points["lon"].append([lon])
+    where = Wherever((WishPoint(60.39, 5.32, 30.0, "5003"), WishPoint(69.65, 18.96, 50.0, "9008")), stated=True, first_limit_km=30.0)
+    every = commute_ratios(served, n, where)
+    assert every[1] < 1e-3  # its extra place is the wish itself (float32 coordinates)
+    assert every[4] < 1e-3
+    assert np.isnan(every[n - 1])
+    for rows in (np.arange(n, dtype=np.int64), np.asarray([1, 4, n - 1], dtype=np.int64), np.asarray([0, 2, 3], dtype=np.int64),
+                 np.zeros(0, dtype=np.int64)):
+        np.testing.assert_array_equal(commute_ratios(served, n, where, rows), every[rows])
+    profile = SeekerIn.model_validate(seeker_body())
+    lazy, whole = StayArrays(served, n, profile, where), StayArrays(served, n, profile, where)
+    rows = np.asarray([0, 1, 4, n - 1], dtype=np.int64)
+    for got, want in zip(lazy.at(StayFactor.COMMUTE, rows), whole.every(StayFactor.COMMUTE), strict=True):
+        np.testing.assert_array_equal(got, want[rows])
