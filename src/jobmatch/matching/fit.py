@@ -156,16 +156,27 @@ def stems_found(corpus: Corpus, n: int, stems: list[str], rows: RowArray | None 
 
 def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray | None = None) -> npt.NDArray[np.bool_]:
     """(rows × skills): a skill is found when each of its words starts some word of the posting (every row's when
-    `rows` is None)."""
-    found = np.zeros((n if rows is None else len(rows), len(wanted.skills)), dtype=bool)
-    distinct = sorted({s for stems in wanted.stems for s in stems})
-    present = stems_found(corpus, n, distinct, rows)
-    if not present.any():
-        return found
-    for index, stems in enumerate(wanted.stems):
-        if stems:
-            found[:, index] = present[:, [distinct.index(s) for s in stems]].all(axis=1)
-    return found
+    `rows` is None). Each word's postings are read from its inverted lists."""
+    found = np.zeros((n, len(wanted.skills)), dtype=bool)
+    word_rows = corpus.sparse.get("word_rows")
+    if word_rows is not None and n:
+        vocab = corpus.vocabs["words"]
+        having: dict[str, RowArray] = {}
+        for stem_ in {s for stems in wanted.stems for s in stems}:
+            cols = vocab.prefixed(stem_)
+            having[stem_] = word_rows.rows_with(np.asarray(cols, dtype=np.int64), n) if cols else np.zeros(0, dtype=np.int64)
+        for index, stems in enumerate(wanted.stems):
+            if len(stems) == 1:
+                found[having[stems[0]], index] = True
+            elif stems:  # every word of the skill: rows marked by each of them
+                count = np.zeros(n, dtype=np.int16)
+                for stem_ in stems:
+                    marked = np.zeros(n, dtype=bool)
+                    marked[having[stem_]] = True
+                    count += marked
+                found[:, index] = count == len(stems)
+    picked: npt.NDArray[np.bool_] = found if rows is None else found[rows]
+    return picked
 
 
 def skills_share(wanted: SkillStems, found: npt.NDArray[np.bool_]) -> FloatArray:
