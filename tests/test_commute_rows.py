@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from jobmatch.matching.stay import StayArrays, Wherever, WishPoint, commute_ratios
+from jobmatch.matching.stay import StayArrays, Wherever, WishPoint, commute_ratios, violates_must
 from jobmatch.search.corpus import Corpus
+from jobmatch.search.facts import REMOTES, enum_code
 from jobmatch.seekers.schemas import SeekerIn
-from jobmatch.vocab import StayFactor
+from jobmatch.vocab import Remote, StayFactor
 from tests.factories import seeker_body
 from tests.test_closest import corpus  # noqa: F401 (the fixture)
 
@@ -36,3 +37,12 @@ def test_the_ratios_of_some_rows_are_the_columns_own(corpus: tuple[Corpus, dict[
     rows = np.asarray([0, 1, 4, n - 1], dtype=np.int64)
     for got, want in zip(lazy.at(StayFactor.COMMUTE, rows), whole.every(StayFactor.COMMUTE), strict=True):
         np.testing.assert_array_equal(got, want[rows])
+    served.columns["remote"].view(n)[0] = enum_code(Remote.REMOTE, REMOTES)  # a fully remote job meets any commute
+    broken = StayArrays(served, n, profile, where).broken(StayFactor.COMMUTE)
+    statuses = StayArrays(served, n, profile, where).every(StayFactor.COMMUTE)[1]
+    np.testing.assert_array_equal(broken, violates_must(StayFactor.COMMUTE, statuses))
+    assert not broken[0]
+    assert not broken[n - 1]  # no place: unknown, not broken
+    assert broken.any()
+    unstated = Wherever((), stated=False, first_limit_km=30.0)
+    assert not StayArrays(served, n, profile, unstated).broken(StayFactor.COMMUTE).any()

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jobmatch.matching.filters import MatchFilters
-from jobmatch.matching.stay import StayArrays, violates_must
+from jobmatch.matching.stay import StayArrays
 from jobmatch.search.corpus import Corpus, CorpusView
 from jobmatch.search.facts import ENGAGEMENTS, EXTENTS, REMOTES, SECTORS, enum_code, fold, word_tokens
 from jobmatch.seekers.schemas import SeekerIn
@@ -165,7 +165,7 @@ def must(eligibility: Eligibility, stay: StayArrays, importances: dict[StayFacto
     for factor in StayFactor:
         if importances.get(factor) is Importance.MUST:
             rule = Rule(f"must.{factor.value}", f"Du har satt {FACTOR_NO[factor]} som et krav.", f"You made {FACTOR_EN[factor]} a must.")
-            eligibility.add(rule, violates_must(factor, stay.every(factor)[1]))
+            eligibility.add(rule, stay.broken(factor))
 
 
 def filters(eligibility: Eligibility, corpus: Corpus, n: int, wanted: MatchFilters) -> None:

@@ -103,6 +103,17 @@ class StayArrays:
             found = self._every[factor] = self._terms(factor, None)
         return found
 
+    def broken(self, factor: StayFactor) -> npt.NDArray[np.bool_]:
+        """Where the factor, as a `must`, is broken (`violates_must` of every row's status). The commute's is read from
+        the distance ratio alone, without every row's value and status."""
+        if factor is StayFactor.COMMUTE and factor not in self._every:
+            if not self._where.stated:
+                return np.zeros(self._n, dtype=bool)
+            remote = self._corpus.column("remote", self._n) == enum_code(Remote.REMOTE, REMOTES)
+            far: npt.NDArray[np.bool_] = (self.commute_ratio > 1) & ~remote  # unknown distance (NaN) is no breach
+            return far
+        return violates_must(factor, self.every(factor)[1])
+
     def at(self, factor: StayFactor, rows: npt.NDArray[np.int64]) -> tuple[FloatArray, StatusArray]:
         """The factor's raw values and statuses of these rows (the same values as `every`'s, to the bit)."""
         if factor in self._every:
