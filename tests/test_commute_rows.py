@@ -46,3 +46,22 @@ def test_the_ratios_of_some_rows_are_the_columns_own(corpus: tuple[Corpus, dict[
     assert broken.any()
     unstated = Wherever((), stated=False, first_limit_km=30.0)
     assert not StayArrays(served, n, profile, unstated).broken(StayFactor.COMMUTE).any()
+
+
+def test_where_a_must_is_broken_is_read_without_every_rows_terms(corpus: tuple[Corpus, dict[str, int]]) -> None:  # noqa: F811
+    """`StayArrays.broken` (a table of every one-byte code, or the commute's distance ratio) marks the same rows as
+    `violates_must` over every row's status."""
+    served, _ = corpus
+    n = served.view().n
+    rng = np.random.default_rng(5)
+    for name in ("extent", "engagement", "remote", "sector"):
+        served.columns[name].view(n)[:] = rng.integers(0, 4, n).astype(np.int8)
+    served.columns["hours"].view(n)[:] = rng.integers(0, 32, n).astype(np.uint8)
+    wishes = {"occupations": [], "locations": [], "extent": "part_time", "engagement_types": ["permanent", "temporary"],
+              "remote": ["remote"], "sectors": ["public"], "work_hours": ["day", "weekend"], "min_salary_nok": 500_000}
+    profile = SeekerIn.model_validate(seeker_body(wishes=wishes))
+    where = Wherever((), stated=False, first_limit_km=30.0)
+    for factor in StayFactor:
+        broken = StayArrays(served, n, profile, where).broken(factor)
+        np.testing.assert_array_equal(broken, violates_must(factor, StayArrays(served, n, profile, where).every(factor)[1]))
+    assert StayArrays(served, n, profile, where).broken(StayFactor.EXTENT).any()
