@@ -99,7 +99,7 @@ def _employer_among(corpus: Corpus, employers: npt.NDArray[np.int32], ids: list[
     """Rows whose employer is one of `ids` (a lookup table: -1, no employer, reads the table's last, unused, slot)."""
     table = np.zeros(len(corpus.vocabs["employers"]) + 1, dtype=bool)
     table[ids] = True
-    found: BoolArray = table[employers]
+    found: BoolArray = np.take(table, employers)  # -1 reads the last slot, as indexing would
     return found
 
 
@@ -152,7 +152,7 @@ def excluded_rows(corpus: Corpus, n: int, exclusion: Exclusion) -> BoolArray:
         if not exclusion.value:
             return np.zeros(n, dtype=bool)
         ids = [i for i, key in enumerate(corpus.vocabs["employers"].terms) if key == exclusion.value or exclusion.value in key]
-        return np.isin(corpus.column("employer", n), ids)
+        return _employer_among(corpus, corpus.column("employer", n), ids)
     return keyword_mask(corpus, n, exclusion.value)
 
 
