@@ -138,7 +138,7 @@ def jwks_url() -> Iterator[str]:
     server.shutdown()
 
 
-def test_several_issuers_each_with_its_keys_audience_and_claims(jwks_url: str) -> None:
+def test_several_issuers_each_with_its_keys_audience_and_claims(jwks_url: str, request: pytest.FixtureRequest) -> None:
     """A TokenX-like issuer (JWKS, `pid`) and an Entra-like one (static key, `NAVident`, `groups`, `roles`) side by side."""
     citizens = TrustedIssuer(issuer="https://tokenx.test", audience="dev:team:jobmatch", jwks_url=jwks_url, algorithms=["ES256"],
                              seeker_claim="pid")
@@ -146,6 +146,7 @@ def test_several_issuers_each_with_its_keys_audience_and_claims(jwks_url: str) -
                               algorithms=["ES256"], employee_claim="NAVident", units_claim="units", caseworker_groups=["g-case"],
                               protected_groups=["g-strengt-fortrolig"], scope_claim="roles")
     authenticator = Authenticator([citizens, employees])
+    request.addfinalizer(authenticator.close)  # its key fetcher must not outlive the test's JWKS server
     authenticator.wait_for_keys(5)
     now = int(time.time())
 
