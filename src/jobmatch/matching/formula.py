@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property, partial
+from functools import cached_property, partial
 
 from jobmatch.matching.fit import occupation_words, skills_words
 from jobmatch.matching.measure import Context, Measured, component_kind
@@ -172,14 +172,22 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
     raws = tuple(_value(measured.value(name, index)) for name in names)
     weights = tuple(float(measured.weight[name][index]) for name in names)
     raw = dict(zip(names, raws, strict=True))
+    said: dict[str, Signal] = {}  # each term's words, made once
+    matched: list[list[str]] = []  # the matched terms, made once
 
-    @cache
     def terms() -> list[str]:
-        if raw["lexical"] is None or not query.terms.strip():
-            return []
-        return corpus.lexical_model.matched_terms(query.terms, corpus.texts["lexical_texts"][row])
+        if not matched:
+            matched.append([] if raw["lexical"] is None or not query.terms.strip() else corpus.lexical_model.matched_terms(
+                query.terms, corpus.texts["lexical_texts"][row]))
+        return matched[0]
 
     def words(name: str) -> Signal:
+        found = said.get(name)
+        if found is None:
+            found = said[name] = _words(name)
+        return found
+
+    def _words(name: str) -> Signal:
         if name == "base":
             return BASE
         if name == "semantic":
@@ -204,7 +212,7 @@ def scored(ctx: Context, measured: Measured, index: int, *, strong: bool) -> Sco
         return query.importances[StayFactor(name)] if component_kind(name) == "stay" else None
 
     posting_id = int(corpus.column("ids", ctx.n)[row])
-    return Scored(posting_id=posting_id, row=row, names=names, raws=raws, weights=weights, strong=strong, words=cache(words),
+    return Scored(posting_id=posting_id, row=row, names=names, raws=raws, weights=weights, strong=strong, words=words,
                   importance=importance, terms=terms, left_out=ctx.left_out)
 
 
