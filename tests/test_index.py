@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from jobmatch.index.base import FloatArray, IdArray, VectorIndex, normalize
 from jobmatch.index.faiss_index import FaissIndex, build_index
 from jobmatch.index.persist import IndexFileError, checksum, load, save
+from jobmatch.matching.calibration import sample_products
 from jobmatch.search.dense import DenseRows, inner_products
 from jobmatch.search.rows import SparseRows, load_block, save_block
 
@@ -260,3 +261,18 @@ def test_sparse_rows_in_segment_blocks_and_a_tail_answer_as_one_matrix(tmp_path:
     np.testing.assert_allclose(split.folded().accumulate(cols, weights, 40), expected, rtol=1e-5)
     taken = np.array([0, 24, 25, 33, 34, 39])
     np.testing.assert_array_equal(split.take(taken).toarray(), whole[taken].toarray())
+
+
+def test_a_calibration_samples_products_read_only_the_querys_columns() -> None:
+    """The sample's lexical similarities to a query, read from its inverted index, equal the sparse-times-dense product
+    (columns the sample never saw, and an empty query, included)."""
+    rng = np.random.default_rng(11)
+    sample = sp.random(300, 5000, density=0.01, format="csc", dtype=np.float32, random_state=11)
+    cols = np.sort(rng.choice(5200, 120, replace=False)).astype(np.int32)  # some beyond the sample's 5000 columns
+    weights = rng.random(120).astype(np.float32)
+    dense = np.zeros(5200, dtype=np.float32)
+    dense[cols] = weights
+    expected = sp.csr_matrix(sample) @ dense[:5000]
+    np.testing.assert_allclose(sample_products(sample, cols, weights, 300), expected, rtol=1e-6, atol=1e-7)
+    assert not sample_products(sample, cols[:0], weights[:0], 300).any()
+    assert not sample_products(None, cols, weights, 300).any()

@@ -142,15 +142,31 @@ def calibrations(corpus: Corpus, *, vector: FloatArray, terms: str, measured: Le
     return calibrations_of(corpus, vectors=vector[np.newaxis, :], queries=queries, measured=[measured] if measured else None)[0]
 
 
+def sample_products(sample: sp.csc_matrix | None, cols: npt.NDArray[np.int32], weights: npt.NDArray[np.float32],
+                    n: int) -> FloatArray:
+    """Each sample row · the query (its columns and weights): only the query's columns of the sample's inverted index are
+    read, each row's products summed in float64 in the query's column order."""
+    if sample is None:
+        return np.zeros(n, dtype=np.float32)
+    inside = cols < sample.shape[1]
+    cols, weights = cols[inside].astype(np.int64), weights[inside]
+    starts, ends = sample.indptr[cols].astype(np.int64), sample.indptr[cols + 1].astype(np.int64)
+    lengths = ends - starts
+    if not lengths.sum():
+        return np.zeros(n, dtype=np.float32)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    products = sample.data[offsets].astype(np.float64) * np.repeat(weights.astype(np.float64), lengths)
+    return np.bincount(sample.indices[offsets], weights=products, minlength=n)[:n].astype(np.float32)
+
+
 def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, measured: list[Levels] | None = None) -> list[Calibrated]:
     """`calibrations` of many queries at once (their vectors, and their lexical rows as `LexicalModel.transform` gives them).
 
     Each query's calibration is the same to the last bit as when it is computed alone: the similarities are
-    `inner_products`, and each query's lexical similarities are one sparse-times-dense product of its own.
+    `inner_products`, and each query's lexical similarities are `sample_products` of its own.
     """
     rows, sample_vectors, lexical_rows = corpus.calibration_sample()
     queries = sp.csr_matrix(queries)
-    dense_query = np.zeros(int(lexical_rows.shape[1]) if lexical_rows is not None else 0, dtype=np.float32)
     found: list[Calibrated] = []
     for j, vector in enumerate(vectors):
         occupations, groups = measured[j] if measured else levels(corpus, vector)
@@ -159,13 +175,8 @@ def calibrations_of(corpus: Corpus, *, vectors: FloatArray, queries: Any, measur
         if not len(rows):
             found.append((Calibration(0.0, 1.0), Calibration(0.0, 1.0), occupation, group))
             continue
-        lexical = np.zeros(len(rows), dtype=np.float32)
-        cols = queries.indices[queries.indptr[j] : queries.indptr[j + 1]]
-        inside = cols < len(dense_query)
-        if lexical_rows is not None and inside.any():
-            dense_query[cols[inside]] = queries.data[queries.indptr[j] : queries.indptr[j + 1]][inside]
-            lexical = np.asarray(lexical_rows @ dense_query, dtype=np.float32)
-            dense_query[cols[inside]] = 0.0
+        span = slice(queries.indptr[j], queries.indptr[j + 1])
+        lexical = sample_products(lexical_rows, queries.indices[span], queries.data[span], len(rows))
         found.append((_calibration(inner_products(sample_vectors, vector), "semantic"), _calibration(lexical, "lexical"),
                       occupation, group))
     return found

@@ -180,14 +180,15 @@ class Corpus:
         return len(self.row_of)
 
     def calibration_sample(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Any]:
-        """Up to CALIBRATION_SAMPLE live rows of the folded part, their vectors and lexical rows: what z-scores are relative to."""
+        """Up to CALIBRATION_SAMPLE live rows of the folded part, their vectors and lexical rows (as CSC, an inverted
+        index of the sample): what z-scores are relative to."""
         sample = self._sample
         if sample is None:
             view = self._view
             n_folded = min(self.sparse["lexical_rows"].n_folded, view.n) if "lexical_rows" in self.sparse else 0
             live = np.flatnonzero(view.alive[:n_folded])
             rows = live[np.linspace(0, len(live) - 1, num=min(CALIBRATION_SAMPLE, len(live)), dtype=np.int64)] if len(live) else live
-            lexical = self.sparse["lexical_rows"].take(rows) if len(rows) else None
+            lexical = sp.csc_matrix(self.sparse["lexical_rows"].take(rows)) if len(rows) else None  # read by column
             sample = self._sample = (rows, self.dense.vectors.view()[rows].copy(), lexical)
         return sample
 
