@@ -127,18 +127,6 @@ class SparseRows:
         within: npt.NDArray[np.int64] = rows[rows < n]
         return within
 
-    def product(self, weights: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
-        """The first n rows times a (n_cols,) or (n_cols, k) matrix: every column's weight at once, without slicing."""
-        tail_shape = weights.shape[1:]
-        result = np.zeros((n, *tail_shape), dtype=np.float32)
-        padded = np.zeros((self.n_cols, *tail_shape), dtype=np.float32)
-        padded[: min(len(weights), self.n_cols)] = weights[: self.n_cols]
-        for block, start in zip([*self.blocks, self._tail], self._starts, strict=True):
-            upto = min(n, int(start) + int(block.shape[0]))
-            if upto > start:
-                result[start:upto] = _dense(block @ padded[: block.shape[1]], tail_shape)[: upto - start]
-        return result
-
     def take(self, rows: npt.NDArray[np.int64]) -> sp.csr_matrix:
         """These rows (ascending) as CSR."""
         parts = []
