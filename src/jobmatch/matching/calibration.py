@@ -88,13 +88,15 @@ def described(corpus: Corpus, n: int, *, has_text: bool, reference: Corpus, leve
     if "occupation_rows" not in corpus.sparse or not has_text:
         return [np.full(n, np.nan, dtype=np.float32) for _ in levels]
     set_of_row, sets = corpus.occupation_sets(n)
-    per_set = _means(np.asarray(sets @ _level_weights(corpus, reference, levels), dtype=np.float32), len(levels))
-    return [values[set_of_row] for values in per_set]
+    return [values[set_of_row] for values in described_rows(corpus, sets, levels, reference=reference)]
 
 
-def described_rows(corpus: Corpus, occupations: sp.csr_matrix, levels: tuple[Level, ...]) -> list[FloatArray]:
-    """`described` of some rows of `corpus`, given as a CSR of their occupation columns (`Corpus.occupation_sets`)."""
-    return _means(np.asarray(occupations @ _level_weights(corpus, corpus, levels), dtype=np.float32), len(levels))
+def described_rows(corpus: Corpus, occupations: sp.csr_matrix, levels: tuple[Level, ...], *,
+                   reference: Corpus | None = None) -> list[FloatArray]:
+    """`described` of some rows of `corpus` (or sets of occupations), given as a CSR of their occupation columns
+    (`Corpus.occupation_sets`); the levels measured in `reference` (default `corpus`)."""
+    weights = _level_weights(corpus, reference or corpus, levels)
+    return _means(np.asarray(occupations @ weights, dtype=np.float32), len(levels))
 
 
 def _level_weights(corpus: Corpus, reference: Corpus, levels: tuple[Level, ...]) -> FloatArray:

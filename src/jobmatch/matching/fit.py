@@ -69,13 +69,8 @@ def row_max(rows: sp.csr_matrix, by_column: FloatArray, empty: float = 0.0) -> F
     result = np.full(rows.shape[0], empty, dtype=np.float32)
     if not rows.nnz:
         return result
-    values = by_column[rows.indices]
-    starts = rows.indptr[:-1]
-    if rows.nnz == rows.shape[0] and np.array_equal(starts, np.arange(rows.shape[0])):  # one column each: no reduction
-        result[:] = values
-        return result
     filled = np.flatnonzero(np.diff(rows.indptr))
-    result[filled] = np.maximum.reduceat(values, starts[filled])
+    result[filled] = np.maximum.reduceat(by_column[rows.indices], rows.indptr[filled])
     return result
 
 
@@ -143,38 +138,35 @@ def stems_found(corpus: Corpus, n: int, stems: list[str], rows: RowArray | None 
     """(rows × stems): whether each stem starts some word of the posting (every row's when `rows` is None). Each stem's
     words are read from their inverted lists: a stem costs the postings that have it, not the whole corpus."""
     present = np.zeros((n, len(stems)), dtype=bool)
-    word_rows = corpus.sparse.get("word_rows")
-    if stems and word_rows is not None and n:
-        vocab = corpus.vocabs["words"]
-        for position, prefix in enumerate(stems):
-            cols = vocab.prefixed(prefix)
-            if cols:
-                present[word_rows.rows_with(np.asarray(cols, dtype=np.int64), n), position] = True
+    for position, prefix in enumerate(stems):
+        present[_stem_rows(corpus, n, prefix), position] = True
     found: npt.NDArray[np.bool_] = present if rows is None else present[rows]
     return found
+
+
+def _stem_rows(corpus: Corpus, n: int, prefix: str) -> RowArray:
+    """The rows among the first n with a word the stem starts (from the words' inverted lists; a row may repeat)."""
+    word_rows = corpus.sparse.get("word_rows")
+    if word_rows is None:
+        return np.zeros(0, dtype=np.int64)
+    return word_rows.rows_with(np.asarray(corpus.vocabs["words"].prefixed(prefix), dtype=np.int64), n)
 
 
 def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray | None = None) -> npt.NDArray[np.bool_]:
     """(rows × skills): a skill is found when each of its words starts some word of the posting (every row's when
     `rows` is None). Each word's postings are read from its inverted lists."""
     found = np.zeros((n, len(wanted.skills)), dtype=bool)
-    word_rows = corpus.sparse.get("word_rows")
-    if word_rows is not None and n:
-        vocab = corpus.vocabs["words"]
-        having: dict[str, RowArray] = {}
-        for stem_ in {s for stems in wanted.stems for s in stems}:
-            cols = vocab.prefixed(stem_)
-            having[stem_] = word_rows.rows_with(np.asarray(cols, dtype=np.int64), n) if cols else np.zeros(0, dtype=np.int64)
-        for index, stems in enumerate(wanted.stems):
-            if len(stems) == 1:
-                found[having[stems[0]], index] = True
-            elif stems:  # every word of the skill: rows marked by each of them
-                count = np.zeros(n, dtype=np.int16)
-                for stem_ in stems:
-                    marked = np.zeros(n, dtype=bool)
-                    marked[having[stem_]] = True
-                    count += marked
-                found[:, index] = count == len(stems)
+    having = {prefix: _stem_rows(corpus, n, prefix) for stems in wanted.stems for prefix in stems}
+    for index, stems in enumerate(wanted.stems):
+        if len(stems) == 1:
+            found[having[stems[0]], index] = True
+        elif stems:  # every word of the skill: rows marked by each of them
+            count = np.zeros(n, dtype=np.int16)
+            for prefix in stems:
+                marked = np.zeros(n, dtype=bool)
+                marked[having[prefix]] = True
+                count += marked
+            found[:, index] = count == len(stems)
     picked: npt.NDArray[np.bool_] = found if rows is None else found[rows]
     return picked
 

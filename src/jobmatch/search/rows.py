@@ -86,12 +86,8 @@ class SparseRows:
         self._tail = sp.vstack(blocks, format="csr") if blocks else self._tail
 
     def accumulate(self, cols: npt.NDArray[np.int64], weights: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
-        """Σ over `cols` of row value × weight for the first n rows: the inverted index's accumulation.
-
-        `weights` is (len(cols),) for one score per row, or (len(cols), k) for k scores per row.
-        """
-        shape = (n,) if weights.ndim == 1 else (n, weights.shape[1])
-        result = np.zeros(shape, dtype=np.float32)
+        """Σ over `cols` of row value × weight for the first n rows: the inverted index's accumulation."""
+        result = np.zeros(n, dtype=np.float32)
         if not len(cols):
             return result
         for block, start in zip(self.blocks, self._starts, strict=False):
@@ -99,16 +95,16 @@ class SparseRows:
             inside = cols < block.shape[1]
             if upto <= start or not inside.any():
                 continue
-            if weights.ndim == 1 and upto - start == block.shape[0] and block.dtype == np.float32:
+            if upto - start == block.shape[0] and block.dtype == np.float32:
                 _scatter_columns(block, cols[inside], weights[inside], result[start:upto])
             else:
-                result[start:upto] = _dense(block[:, cols[inside]] @ weights[inside], shape[1:])[: upto - start]
+                result[start:upto] = _dense(block[:, cols[inside]] @ weights[inside])[: upto - start]
         tail, start = self._tail, self.n_folded
         if n > start and tail.shape[0]:
             part = tail[: n - start]
             inside = cols < part.shape[1]
             if inside.any():
-                result[start:n] = _dense(part[:, cols[inside]] @ weights[inside], shape[1:])
+                result[start:n] = _dense(part[:, cols[inside]] @ weights[inside])
         return result
 
     def rows_with(self, cols: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
@@ -183,9 +179,9 @@ def _scatter_columns(block: sp.csc_matrix, cols: npt.NDArray[np.int64], weights:
             csc_matvec(len(out), 1, one_column, indices[begin:end], data[begin:end], vector, out)
 
 
-def _dense(product: Any, tail: tuple[int, ...]) -> npt.NDArray[np.float32]:
+def _dense(product: Any) -> npt.NDArray[np.float32]:
     array = product.toarray() if sp.issparse(product) else np.asarray(product)
-    return np.asarray(array, dtype=np.float32).reshape((-1, *tail))
+    return np.asarray(array, dtype=np.float32).reshape(-1)
 
 
 def binary_rows(row_cols: list[list[int]], n_cols: int) -> sp.csr_matrix:
