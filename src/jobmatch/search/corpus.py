@@ -168,7 +168,6 @@ class Corpus:
         self._groups: Groups | None = None
         self._pool: npt.NDArray[np.bool_] | None = None
         self._by_group: tuple[int, dict[str, npt.NDArray[np.int64]]] | None = None
-        self._occupations_by_row: sp.csr_matrix | None = None
         self._sets: OccupationSets | None = None
         self._sets_lock = threading.Lock()
 
@@ -217,24 +216,16 @@ class Corpus:
             sets = self._sets
             if sets is None:
                 sets = self._sets = OccupationSets()
-            by_row = self._folded_occupations()
-            folded = min(n, int(by_row.shape[0]))
-            if sets.rows < folded:
+            occupation_rows = self.sparse["occupation_rows"]
+            folded = min(n, occupation_rows.n_folded)
+            if sets.rows < folded:  # once per fold: the folded rows, row by row
+                by_row = sp.csr_matrix(sp.vstack([sp.csr_matrix(block) for block in occupation_rows.blocks], format="csr"))
+                by_row.sort_indices()
                 sets.extend(by_row.indptr[sets.rows : folded + 1].tolist(), by_row.indices[: int(by_row.indptr[folded])].tolist())
             if sets.rows < n:  # rows appended since the fold
                 later = self._occupation_rows_of(np.arange(sets.rows, n, dtype=np.int64), len(self.vocabs["occupations"]))
                 sets.extend(later.indptr.tolist(), later.indices.tolist())
             return sets.of_row.view(n), sets.matrix(len(self.vocabs["occupations"]))
-
-    def _folded_occupations(self) -> sp.csr_matrix:
-        occupation_rows = self.sparse["occupation_rows"]
-        by_row = self._occupations_by_row
-        if by_row is None:
-            by_row = self._occupations_by_row = sp.csr_matrix(
-                sp.vstack([sp.csr_matrix(block) for block in occupation_rows.blocks], format="csr")
-                if occupation_rows.blocks else sp.csr_matrix((0, occupation_rows.n_cols), dtype=np.float32))
-            by_row.sort_indices()
-        return by_row
 
     def _occupation_rows_of(self, rows: npt.NDArray[np.int64], n_cols: int) -> sp.csr_matrix:
         vocab = self.vocabs["occupations"]
@@ -471,5 +462,4 @@ class Corpus:
             self._groups = None
             self._pool = None
             self._by_group = None
-            self._occupations_by_row = None
             self._sets = None
