@@ -69,7 +69,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         environment=Environment.TEST, database_url=database_url, data_dir=tmp_path,  # type: ignore[arg-type]
-        embedding_model="hashing", index_upkeep_seconds=0.2,
+        embedding_model="hashing", index_upkeep_seconds=0.2, index_refit_on_growth=False,
         trusted_issuers=[trusted_issuer()], dev_tokens=False, rate_limit_per_minute=None,
         pseudonym_secret="test-pseudonym-secret-of-at-least-32-characters",  # type: ignore[arg-type]
     )

@@ -32,6 +32,7 @@ from jobmatch.matching.service import keep_priors_current, prior_cache
 from jobmatch.postings import repository as postings_repository
 from jobmatch.postings.schemas import PostingIn
 from jobmatch.postings.service import row_values
+from jobmatch.search import holder as holder_module
 from jobmatch.search.build import PAUSE_AT_ENV, READ_CHUNK, build_version
 from jobmatch.search.holder import IndexHolder
 from jobmatch.search.index_api import router as index_router
@@ -142,9 +143,9 @@ def test_a_killed_reindex_leaves_a_good_version_serving_and_the_rerun_completes(
     stage: str, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
     store = IndexStore(settings.index_dir)
-    import_postings(session_factory, range(4))
+    import_postings(session_factory, range(60))
     first = reindex(session_factory, settings)["index_version"]
-    import_postings(session_factory, range(4, 14))  # ten postings the next run has to embed
+    import_postings(session_factory, range(60, 70))  # ten postings the next run has to embed, within the lexical fit
 
     with paused_reindex(settings, stage) as killed:
         killed.send_signal(signal.SIGKILL)
@@ -155,16 +156,16 @@ def test_a_killed_reindex_leaves_a_good_version_serving_and_the_rerun_completes(
         assert current > first
     else:
         assert current == first
-    assert store.load(current, model_id=EMBEDDER.model_id).posting_count in {4, 14}
+    assert store.load(current, model_id=EMBEDDER.model_id).posting_count in {60, 70}
 
     rerun = reindex(session_factory, settings)
     assert store.current() == rerun["index_version"] > current
-    assert store.load(rerun["index_version"], model_id=EMBEDDER.model_id).posting_count == 14
-    assert rerun["postings"] == 14
+    assert store.load(rerun["index_version"], model_id=EMBEDDER.model_id).posting_count == 70
+    assert rerun["postings"] == 70
     assert not list(store.versions_dir.glob(BUILD_PREFIX + "*")), "the rerun clears what the killed build left"
     if stage == "embedding":  # the batches stored before the kill are not computed again
         assert rerun["embeddings_computed"] < 10
-        assert rerun["embeddings_reused"] == 14 - rerun["embeddings_computed"] > 4
+        assert rerun["embeddings_reused"] == 70 - rerun["embeddings_computed"] > 60
     else:
         assert rerun["embeddings_computed"] == 0
 
@@ -233,6 +234,26 @@ def test_an_incremental_reindex_reuses_the_served_version_and_applies_only_the_c
     third = reindex(session_factory, settings, full=True)
     assert third["incremental_from"] is None
     assert third["postings"] == 19
+
+
+def test_a_version_grown_far_past_its_lexical_fit_is_refitted_from_the_stored_vectors(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    store = IndexStore(settings.index_dir)
+    empty = reindex(session_factory, settings)  # a fresh database: the first version has nothing to fit on
+    assert empty["postings"] == 0
+    import_postings(session_factory, range(30))
+
+    grown = reindex(session_factory, settings)
+
+    assert grown["incremental_from"] is None
+    assert grown["embeddings_computed"] == 30  # embedded once, while catching up; the rebuild reads them back
+    corpus = store.load(grown["index_version"], model_id=EMBEDDER.model_id).corpus
+    assert corpus.lexical_model.fitted_docs == 30
+    _, weights = corpus.lexical_model.query("Lastebilsjåfør")
+    assert float(weights.max(initial=0.0)) > 0  # the n-grams of the ads carry weight
+    import_postings(session_factory, range(30, 33))  # a tenth more: the fit still holds
+    assert reindex(session_factory, settings)["incremental_from"] == grown["index_version"]
 
 
 def test_full_reindex_recomputes_every_embedding(settings: Settings, session_factory: sessionmaker[Session]) -> None:
@@ -449,3 +470,35 @@ def test_a_serving_process_collects_the_version_it_replaced(settings: Settings, 
             assert first() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_serving_process_refits_a_version_a_bulk_import_outgrew(
+    settings: Settings, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh service, then a bulk import: the served version's lexical fit was made on no postings at all, so the
+    serving process builds a version fitted on what it now serves, once the feed is quiet, without waiting for the
+    nightly reindex."""
+    settings = settings.model_copy(update={"index_refit_on_growth": True})
+    monkeypatch.setattr(holder_module, "REFIT_QUIET_SECONDS", 1.0)
+    empty = reindex(session_factory, settings)["index_version"]
+    with TestClient(create_app(settings), raise_server_exceptions=False, headers=admin_headers()) as client:
+        holder = client.app.state.jobmatch.index  # type: ignore[attr-defined]
+        import_postings(session_factory, range(40))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            served = holder.require()
+            if served.version != empty and served.corpus.lexical_model.fitted_docs == 40:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"still serving {holder.require().version} fitted on {holder.require().corpus.lexical_model.fitted_docs}")
+        assert served.posting_count == 40
+        refitted = served.version
+        import_postings(session_factory, range(40, 44))  # within the fit: served through the change feed
+        deadline = time.monotonic() + 30
+        while holder.require().posting_count < 44 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert holder.require().posting_count == 44
+        time.sleep(1)
+        assert holder.require().version == refitted
+    assert IndexStore(settings.index_dir).current() == refitted

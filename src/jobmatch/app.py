@@ -7,11 +7,13 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 from threadpoolctl import threadpool_limits
 
 from jobmatch import __version__, tracing
@@ -24,6 +26,7 @@ from jobmatch.candidates.side import SeekerSide
 from jobmatch.candidates.upkeep import SeekerUpkeep, watch
 from jobmatch.db import migrate
 from jobmatch.db.engine import make_engine, make_session_factory
+from jobmatch.embedding.base import Embedder
 from jobmatch.embedding.sentence import load_embedder
 from jobmatch.fairness.api import router as fairness_router
 from jobmatch.feedback.api import router as feedback_router
@@ -43,12 +46,23 @@ from jobmatch.privacy.api import router as me_router
 from jobmatch.problems import install_problem_handlers
 from jobmatch.search.holder import IndexHolder
 from jobmatch.search.index_api import router as index_router
+from jobmatch.search.reindex import ReindexRunning, run_reindex
 from jobmatch.seekers.api import router as seekers_router
 from jobmatch.settings import INVALID_SETTINGS_EXIT, InvalidSettings, Settings, read_settings
 from jobmatch.state import AppState
 from jobmatch.web.serve import mount_web_app
 
 logger = logging.getLogger(__name__)
+
+
+def _refit(settings: Settings, session_factory: sessionmaker[Session], embedder: Embedder, index: IndexHolder) -> None:
+    """A reindex from inside the serving process (see IndexHolder.start); one already running does the same work."""
+    try:
+        summary = run_reindex(session_factory, embedder=embedder, index_store=index.index_store, keep=settings.index_keep_versions)
+    except ReindexRunning:
+        logger.info("a reindex is running already: its version fits the grown corpus")
+        return
+    logger.info("built index version %s for %d postings", summary["index_version"], summary["postings"])
 
 
 def _warn_if_not_ready(engine: Engine) -> None:
@@ -98,7 +112,8 @@ def create_app(settings: Settings, *, database_url: str | None = None, serving: 
             index.prepare(session_factory)  # before this worker takes its first request
         except SQLAlchemyError as exc:
             logger.warning("could not prepare the index version (%s); upkeep retries, /readyz reports it", type(exc).__name__)
-        index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds)
+        index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds,
+                    refit=partial(_refit, settings, session_factory, embedder, index) if settings.index_refit_on_growth else None)
         app.state.jobmatch = AppState(
             settings=settings, engine=engine, session_factory=session_factory, embedder=embedder, index=index, seekers=seekers,
         )

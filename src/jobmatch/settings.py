@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     embedding_passage_prefix: str = ""
     index_keep_versions: int = Field(default=3, ge=1)
     index_upkeep_seconds: float = Field(default=1.0, gt=0)
+    index_refit_on_growth: bool = Field(
+        default=True,
+        description="A serving process builds a new version itself when the postings it serves outgrow the lexical fit of its version "
+                    "by more than a fifth (a fresh service, then a bulk import), instead of waiting for the nightly reindex.",
+    )
     trusted_issuers: list[TrustedIssuer] = Field(
         default=[], description="Token issuers (JSON list); each with its keys, audience and role claims.",
     )

@@ -156,7 +156,7 @@ def build_version(
     if snapshot is not None:
         stats.incremental_from = snapshot.version
         _catch_up(snapshot, session_factory, embedder=embedder, stats=stats)
-        if snapshot.corpus.dead_share() > DEAD_ROWS_LIMIT:
+        if snapshot.corpus.dead_share() > DEAD_ROWS_LIMIT or snapshot.corpus.outgrew_lexical_fit():
             snapshot = None
     delta_on: Manifest | None = None  # the previous version, when this run writes a delta on its segments
     if snapshot is None:

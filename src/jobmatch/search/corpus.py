@@ -33,6 +33,8 @@ TEXT_COLUMNS = ("titles", "places", "lexical_texts", "salary_texts", "occupation
 VOCABS = ("employers", "occupations", "municipalities", "words", "prior_keys")
 SPARSE = ("occupation_rows", "municipality_rows", "word_rows", "lexical_rows")
 CALIBRATION_SAMPLE = 1_000
+LEXICAL_GROWTH_LIMIT = 1.2
+"""Live rows beyond this multiple of the lexical model's fitted documents call for a new fit (`outgrew_lexical_fit`)."""
 """Rows whose similarity to a query sets its mean and spread: a z-score puts both similarities on one scale."""
 
 
@@ -315,6 +317,14 @@ class Corpus:
         """Which occupation columns have a centroid (some live posting with a vector)."""
         self.occupation_centroids()
         return self._centroids_known
+
+    def outgrew_lexical_fit(self) -> bool:
+        """Whether the live rows outnumber the lexical model's fitted documents by more than LEXICAL_GROWTH_LIMIT.
+
+        Rows added after a fit are weighed with its idf, and n-grams it never saw carry no weight: a version grown from
+        an empty or a small one (a fresh service, then a bulk import) has a lexical channel that barely counts until a
+        build fits it again."""
+        return self.live_count > LEXICAL_GROWTH_LIMIT * self.lexical_model.fitted_docs
 
     def dead_share(self) -> float:
         """The share of rows that no longer serve (changed, removed or inactive postings)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +21,14 @@ from jobmatch.search.versions import IndexStore, VersionError
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+REFIT_QUIET_SECONDS = 10.0
+"""A refit waits until the change feed has brought nothing for this long: an import still running, or a reindex an
+operator starts right after it, would otherwise race it for the reindex lock."""
 Follower = Callable[[IndexSnapshot, "sessionmaker[Session]"], None]
 """Upkeep that depends on the served version (candidate search's seeker side): its own thread, so a long round of it
 (reading every seeker at start, re-tuning them to a new version) never holds up the postings' change feed."""
+Refit = Callable[[], object]
+"""Builds, verifies and switches to a new version (a reindex); upkeep picks the version up as any other."""
 
 
 class IndexHolder:
@@ -48,6 +54,9 @@ class IndexHolder:
         self._preparers: list[Follower] = []
         self._prepared: IndexSnapshot | None = None
         self._prepare_lock = threading.Lock()
+        self._refit: Refit | None = None
+        self._refitted: set[str] = set()
+        self._changed_at = time.monotonic()
         IndexHolder._instances.add(self)
 
     @classmethod
@@ -157,14 +166,42 @@ class IndexHolder:
             if snapshot is None:
                 return
             with session_factory() as session:
-                sync_changes(snapshot, session)
+                if sync_changes(snapshot, session).applied:
+                    self._changed_at = time.monotonic()
             self.prepare(session_factory)
             if embedder is not None:
                 embed_pending(snapshot, session_factory, embedder=embedder)
+            self._refit_if_outgrown(snapshot)
 
-    def start(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None, interval: float = 1.0) -> None:
-        """Run `tick` in a daemon thread, and the followers' rounds in another, until `stop`."""
+    def _refit_if_outgrown(self, snapshot: IndexSnapshot) -> None:
+        """Once per version: when the feed has grown it far past its lexical fit (a fresh service, then a bulk import),
+        every row has its vector and the feed has been quiet for REFIT_QUIET_SECONDS, build a version that fits it again,
+        on a thread of its own, rather than serve a lexical channel that barely counts until the nightly reindex."""
+        refit = self._refit
+        corpus = snapshot.corpus
+        if (refit is None or snapshot.version in self._refitted or not corpus.outgrew_lexical_fit()
+                or corpus.waiting_for_vectors() or time.monotonic() - self._changed_at < REFIT_QUIET_SECONDS):
+            return
+        self._refitted.add(snapshot.version)
+
+        def run() -> None:
+            logger.info("version %s serves %d postings on a lexical fit of %d: building a new version", snapshot.version,
+                        corpus.live_count, corpus.lexical_model.fitted_docs)
+            try:
+                refit()
+            except Exception:
+                logger.exception("building a version that fits the grown corpus failed; %s keeps serving", snapshot.version)
+
+        thread = threading.Thread(target=run, name="index-refit", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def start(self, session_factory: sessionmaker[Session], *, embedder: Embedder | None, interval: float = 1.0,
+              refit: Refit | None = None) -> None:
+        """Run `tick` in a daemon thread, and the followers' rounds in another, until `stop`; with `refit`, a version
+        grown far past its lexical fit is rebuilt (see `_refit_if_outgrown`)."""
         self._upkeep = (session_factory, embedder)
+        self._refit = refit
 
         def every(interval: float, what: str, round_of_upkeep: Callable[[], None]) -> None:
             while not self._stop.wait(interval):
