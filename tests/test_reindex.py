@@ -450,9 +450,13 @@ def test_a_version_is_prepared_before_it_counts_as_ready_and_a_new_one_before_it
     assert holder.ready
 
 
-def test_a_serving_process_collects_the_version_it_replaced(settings: Settings, session_factory: sessionmaker[Session]) -> None:
-    """A serving process freezes what it built at start for the garbage collector; the index versions are not in it, so
-    a replaced version, held in a cycle by the rankings cached on it, is collected."""
+def test_a_serving_process_freezes_the_served_version_and_collects_the_one_it_replaced(
+    settings: Settings, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serving process freezes what it built at start and the version it serves, so that the collector's full passes
+    do not walk them; a replaced version, held in a cycle by the rankings cached on it, is unfrozen and collected once
+    nothing else holds it."""
+    monkeypatch.setattr(holder_module, "REFREEZE_RETRY_SECONDS", 0.2)
     import_postings(session_factory, range(4))
     reindex(session_factory, settings)
     try:
@@ -463,11 +467,16 @@ def test_a_serving_process_collects_the_version_it_replaced(settings: Settings, 
             seeker.cookies = client.cookies
             seeker_id = create_seeker(seeker)
             assert served_version(seeker, seeker_id) == first().version  # a ranking is cached on the first version
+            assert not any(tracked is first().corpus.row_of for tracked in gc.get_objects())  # frozen: not walked
             import_postings(session_factory, range(4, 6))
             reindex(session_factory, settings)
             assert served_version(seeker, seeker_id) != first().version
-            gc.collect()
+            deadline = time.monotonic() + 30
+            while first() is not None and time.monotonic() < deadline:
+                time.sleep(0.1)
             assert first() is None
+            served = holder.require()
+            assert not any(tracked is served.corpus.row_of for tracked in gc.get_objects())
     finally:
         gc.unfreeze()
 

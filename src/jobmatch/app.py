@@ -78,7 +78,8 @@ def create_app(settings: Settings, *, database_url: str | None = None, serving: 
     """Build the API; `database_url` overrides the settings (the CLI passes the embedded server's URL).
 
     `serving`: the app is a server process's only one. Start-up moves the objects it built before the index (libraries,
-    the model) out of the garbage collector's reach: a full collection walking them paused requests for 100–200 ms.
+    the model) out of the garbage collector's reach: a full collection walking them paused requests for 100–200 ms. So
+    does the served index version, until it is replaced.
     """
     url = database_url or (settings.database_url.get_secret_value() if settings.database_url else None)
 
@@ -98,7 +99,7 @@ def create_app(settings: Settings, *, database_url: str | None = None, serving: 
             passage_prefix=settings.embedding_passage_prefix,
         )
         if serving:  # the libraries and the model live as long as the process: full collections no longer walk them
-            gc.freeze()  # (index versions come after: a replaced one, and the rankings that refer to it, must be collectable)
+            gc.freeze()  # (and the served index version, once prepared: see IndexHolder.freeze_served)
         index = IndexHolder.at(settings.data_dir, model_id=embedder.model_id)
         index.reload_if_changed()
         if index.snapshot is None:
@@ -112,6 +113,8 @@ def create_app(settings: Settings, *, database_url: str | None = None, serving: 
             index.prepare(session_factory)  # before this worker takes its first request
         except SQLAlchemyError as exc:
             logger.warning("could not prepare the index version (%s); upkeep retries, /readyz reports it", type(exc).__name__)
+        if serving:
+            index.freeze_served()
         index.start(session_factory, embedder=embedder, interval=settings.index_upkeep_seconds,
                     refit=partial(_refit, settings, session_factory, embedder, index) if settings.index_refit_on_growth else None)
         app.state.jobmatch = AppState(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -21,6 +22,9 @@ from jobmatch.search.versions import IndexStore, VersionError
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+REFREEZE_RETRY_SECONDS = 60.0
+"""While a replaced version is still held (by a request that was running when it was replaced), the served objects are
+frozen again this often, until it is gone."""
 REFIT_QUIET_SECONDS = 10.0
 """A refit waits until the change feed has brought nothing for this long: an import still running, or a reindex an
 operator starts right after it, would otherwise race it for the reindex lock."""
@@ -57,6 +61,9 @@ class IndexHolder:
         self._refit: Refit | None = None
         self._refitted: set[str] = set()
         self._changed_at = time.monotonic()
+        self._freezes = False
+        self._replaced: weakref.ref[IndexSnapshot] | None = None
+        self._frozen_at = 0.0
         IndexHolder._instances.add(self)
 
     @classmethod
@@ -117,9 +124,38 @@ class IndexHolder:
                     self._prepare(snapshot, session_factory)
                 except Exception:  # the version is good; upkeep prepares it again
                     logger.exception("preparing index version %s failed; it serves, and upkeep retries", current)
-            self._snapshot = snapshot
+            replaced, self._snapshot = self._snapshot, snapshot
         logger.info("now serving index version %s (was %s)", current, served)
+        if self._freezes:
+            self._replaced = weakref.ref(replaced) if replaced is not None else None
+            del replaced
+            self.freeze()
         return True
+
+    def freeze_served(self) -> None:
+        """For a serving process, whose start-up objects are frozen (`gc.freeze`): the served version is frozen with them,
+        from now on each one, so that the collector's full passes do not walk its millions of objects (a p99 of 84 ms
+        against 43 at 500k postings). A version that is replaced is unfrozen and collected as the new one is frozen."""
+        self._freezes = True
+        self.freeze()
+
+    def freeze(self) -> None:
+        """Unfreeze, collect what is no longer reachable (a replaced version and the rankings cached on it), freeze the rest."""
+        started = time.perf_counter()
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self._frozen_at = time.monotonic()
+        if self._replaced is not None and self._replaced() is None:
+            self._replaced = None
+        logger.info("froze the served objects in %.0f ms%s", 1000 * (time.perf_counter() - started),
+                    "; the replaced version is still held" if self._replaced is not None else "")
+
+    def _freeze_again_while_replaced_is_held(self) -> None:
+        """A replaced version that was still in use when it was frozen stays frozen, and a frozen cycle (the version and
+        the rankings cached on it) is never collected, even once nothing else holds it: only another round frees it."""
+        if self._replaced is not None and time.monotonic() - self._frozen_at >= REFREEZE_RETRY_SECONDS:
+            self.freeze()
 
     def follow(self, follower: Follower, *, before_serving: bool = False) -> None:
         """Run `follower` with the served snapshot in every round of the followers' upkeep (before `start`).
@@ -172,6 +208,8 @@ class IndexHolder:
             if embedder is not None:
                 embed_pending(snapshot, session_factory, embedder=embedder)
             self._refit_if_outgrown(snapshot)
+            if self._freezes:
+                self._freeze_again_while_replaced_is_held()
 
     def _refit_if_outgrown(self, snapshot: IndexSnapshot) -> None:
         """Once per version: when the feed has grown it far past its lexical fit (a fresh service, then a bulk import),
