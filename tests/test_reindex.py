@@ -36,7 +36,7 @@ from jobmatch.search import holder as holder_module
 from jobmatch.search.build import PAUSE_AT_ENV, READ_CHUNK, build_version
 from jobmatch.search.holder import IndexHolder
 from jobmatch.search.index_api import router as index_router
-from jobmatch.search.reindex import ExitCode, run_reindex
+from jobmatch.search.reindex import ExitCode, ReindexRunning, reindex_lock, run_reindex
 from jobmatch.search.snapshot import IndexSnapshot
 from jobmatch.search.versions import BUILD_PREFIX, MANIFEST_FILE, IndexStore
 from jobmatch.settings import Settings
@@ -188,6 +188,35 @@ def test_a_second_reindex_while_one_runs_exits_75(settings: Settings, session_fa
         assert f"another reindex is running (pid {running.pid})" in second.stderr
         assert second.stdout == ""
     assert IndexStore(settings.index_dir).current() is None
+
+
+def test_a_reindex_waits_for_a_serving_process_refit_and_a_refit_never_waits(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    import_postings(session_factory, range(4))
+    store = IndexStore(settings.index_dir)
+    refitting, release = threading.Event(), threading.Event()
+
+    def refit() -> None:
+        with reindex_lock(store, refit=True):
+            refitting.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=refit)
+    holder.start()
+    assert refitting.wait(10)
+    with pytest.raises(ReindexRunning):  # a second refit gives up, as a second nightly run does
+        reindex(session_factory, settings, refit=True)
+    waiting = subprocess.Popen([sys.executable, "-m", "jobmatch", "reindex"], env=cli_env(settings),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    assert waiting.poll() is None, waiting.communicate()  # waiting for the refit, not exited 75
+    release.set()
+    holder.join()
+    stdout, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, stderr
+    assert "building a version for its grown corpus" in stderr
+    assert json.loads(stdout)["postings"] == 4
 
 
 def test_an_expired_posting_is_deactivated_and_left_out_of_the_new_version(

@@ -58,7 +58,8 @@ logger = logging.getLogger(__name__)
 def _refit(settings: Settings, session_factory: sessionmaker[Session], embedder: Embedder, index: IndexHolder) -> None:
     """A reindex from inside the serving process (see IndexHolder.start); one already running does the same work."""
     try:
-        summary = run_reindex(session_factory, embedder=embedder, index_store=index.index_store, keep=settings.index_keep_versions)
+        summary = run_reindex(session_factory, embedder=embedder, index_store=index.index_store, keep=settings.index_keep_versions,
+                              refit=True)
     except ReindexRunning:
         logger.info("a reindex is running already: its version fits the grown corpus")
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ from jobmatch.search.build import Progress, build_version, pause_point
 from jobmatch.search.encode import EncodeExecutor
 from jobmatch.search.versions import IndexStore, VersionError, atomic_write
 
+logger = logging.getLogger(__name__)
+
 LAST_RUN_FILE = "last_run.json"
 
 
@@ -41,9 +44,15 @@ class ReindexRunning(Exception):
     """Another reindex holds the lock."""
 
 
+REFIT_MARK = "refit"
+"""Written beside the pid by a serving process's own run (IndexHolder's refit): a reindex started meanwhile waits for it
+instead of giving up, since an operator or a script that runs `jobmatch reindex` after an import expects a version."""
+
+
 @contextmanager
-def reindex_lock(index_store: IndexStore) -> Iterator[None]:
-    """An exclusive, non-blocking lock; the kernel releases it if the holder dies."""
+def reindex_lock(index_store: IndexStore, *, refit: bool = False) -> Iterator[None]:
+    """An exclusive, non-blocking lock; the kernel releases it if the holder dies. A run that is not a refit waits for a
+    refit that holds the lock (see REFIT_MARK); any other holder makes it raise ReindexRunning."""
     index_store.root.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(index_store.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -51,9 +60,12 @@ def reindex_lock(index_store: IndexStore) -> Iterator[None]:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
             holder = os.pread(descriptor, 64, 0).decode(errors="replace").strip() or "unknown"
-            raise ReindexRunning(f"another reindex is running (pid {holder}); this run does nothing") from error
+            if refit or not holder.endswith(" " + REFIT_MARK):
+                raise ReindexRunning(f"another reindex is running (pid {holder}); this run does nothing") from error
+            logger.warning("a serving process is building a version for its grown corpus (pid %s): waiting for it", holder)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, str(os.getpid()).encode(), 0)
+        os.pwrite(descriptor, (f"{os.getpid()} {REFIT_MARK}" if refit else str(os.getpid())).encode(), 0)
         yield
     finally:
         os.close(descriptor)
@@ -70,10 +82,12 @@ def run_reindex(
     batch_size: int = 256,
     executor: EncodeExecutor | None = None,
     progress: Progress | None = None,
+    refit: bool = False,
 ) -> dict[str, Any]:
-    """Build, verify and switch to a new index version; returns the run's summary (also kept on disk)."""
+    """Build, verify and switch to a new index version; returns the run's summary (also kept on disk). `refit`: a serving
+    process's own run (see `reindex_lock`)."""
     started = time.perf_counter()
-    with reindex_lock(index_store):
+    with reindex_lock(index_store, refit=refit):
         previous = index_store.current()
         built = build_version(
             session_factory,
