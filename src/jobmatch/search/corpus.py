@@ -33,9 +33,9 @@ TEXT_COLUMNS = ("titles", "places", "lexical_texts", "salary_texts", "occupation
 VOCABS = ("employers", "occupations", "municipalities", "words", "prior_keys")
 SPARSE = ("occupation_rows", "municipality_rows", "word_rows", "lexical_rows")
 CALIBRATION_SAMPLE = 1_000
+"""Rows whose similarity to a query sets its mean and spread: a z-score puts both similarities on one scale."""
 LEXICAL_GROWTH_LIMIT = 1.2
 """Live rows beyond this multiple of the lexical model's fitted documents call for a new fit (`outgrew_lexical_fit`)."""
-"""Rows whose similarity to a query sets its mean and spread: a z-score puts both similarities on one scale."""
 
 
 class Vocab:
