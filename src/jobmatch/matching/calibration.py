@@ -62,8 +62,9 @@ def occupation_level(corpus: Corpus, vector: FloatArray) -> Level:
     """The query's similarity to each occupation's centroid in this corpus."""
     centroids, known = corpus.occupation_centroids(), corpus.occupation_known()
     similarities = np.zeros(len(centroids), dtype=np.float32)
-    if known.any():
-        similarities[known] = inner_products(centroids[known], vector)
+    rows = np.flatnonzero(known)
+    if len(rows):  # read in place: a gathered copy of the centroids cost more than the products
+        similarities[rows] = inner_products(centroids, vector, rows)
     return Level(similarities, known, similarities[known])
 
 
@@ -71,8 +72,9 @@ def group_level(corpus: Corpus, vector: FloatArray) -> Level:
     """The query's similarity to the centroid of each occupation's ISCO minor group in this corpus."""
     groups = corpus.groups()
     distinct = np.zeros(len(groups.centroids), dtype=np.float32)
-    if groups.known.any():
-        distinct[groups.known] = inner_products(groups.centroids[groups.known], vector)
+    rows = np.flatnonzero(groups.known)
+    if len(rows):
+        distinct[rows] = inner_products(groups.centroids, vector, rows)
     by_column = np.where(groups.column_known, distinct[np.maximum(groups.of_column, 0)], np.float32(0.0)).astype(np.float32)
     return Level(by_column, groups.column_known, distinct[groups.known])
 
