@@ -156,7 +156,7 @@ def skills_found(corpus: Corpus, n: int, wanted: SkillStems, rows: RowArray | No
     """(rows × skills): a skill is found when each of its words starts some word of the posting (every row's when
     `rows` is None). Each word's postings are read from its inverted lists."""
     found = np.zeros((n, len(wanted.skills)), dtype=bool)
-    having = {prefix: _stem_rows(corpus, n, prefix) for stems in wanted.stems for prefix in stems}
+    having = {prefix: _stem_rows(corpus, n, prefix) for prefix in {prefix for stems in wanted.stems for prefix in stems}}
     for index, stems in enumerate(wanted.stems):
         if len(stems) == 1:
             found[having[stems[0]], index] = True
